@@ -1,0 +1,41 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "tcpsim",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "tcpsim", targets: ["tcpsim"]),
+        .library(name: "TCPSimKit", targets: ["Simulation", "PcapIO"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // Pure core: no Foundation, Glibc or libpcap.
+        .target(name: "SimClock"),
+        .target(name: "TCPWire"),
+        .target(name: "TCPCore", dependencies: ["TCPWire", "SimClock"]),
+        .target(name: "TCPSockets", dependencies: ["TCPCore"]),
+        .target(name: "Devices", dependencies: ["TCPWire", "SimClock"]),
+        .target(name: "Simulation", dependencies: ["TCPSockets", "Devices"], swiftSettings: [.swiftLanguageMode(.v5)]),
+        // OS adapters.
+        .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
+        .target(name: "PcapIO", dependencies: ["CPcap", "Devices", "SimClock"]),
+        // Command line and benchmarks.
+        .executableTarget(
+            name: "tcpsim",
+            dependencies: [
+                "Simulation", "PcapIO",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(name: "tcpsim-bench", dependencies: ["Simulation", "PcapIO"]),
+        // Tests.
+        .testTarget(name: "TCPWireTests", dependencies: ["TCPWire"]),
+        .testTarget(name: "SimClockTests", dependencies: ["SimClock"]),
+        .testTarget(name: "TCPCoreTests", dependencies: ["TCPCore"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "PcapIO"]),
+        .testTarget(name: "PcapIOTests", dependencies: ["PcapIO"]),
+        .testTarget(name: "CLITests", dependencies: ["tcpsim"]),
+    ]
+)

@@ -1,0 +1,27 @@
+/// A deterministic random number generator (SplitMix64), seeded explicitly.
+///
+/// Every random choice in a run — initial sequence numbers, ephemeral ports, faults — comes from one of
+/// these, so the same seed gives the same run.
+public struct SeededRandom: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+
+    public init(seed: UInt64) { state = seed }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// A new generator whose stream is independent of this one's, for a sub-component.
+    public mutating func fork() -> SeededRandom { SeededRandom(seed: next()) }
+
+    /// True with probability `p` (0...1).
+    public mutating func chance(_ p: Double) -> Bool {
+        guard p > 0 else { return false }
+        guard p < 1 else { return true }
+        return Double(next() >> 11) * 0x1.0p-53 < p
+    }
+}

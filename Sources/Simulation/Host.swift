@@ -1,0 +1,281 @@
+import Devices
+import SimClock
+import TCPCore
+import TCPSockets
+import TCPWire
+
+/// A blocking call gave up because its timeout passed.
+public struct TimeoutError: Error, Hashable, Sendable, CustomStringConvertible {
+    public var call: String
+    public var description: String { "\(call) timed out" }
+}
+
+/// One simulated machine: a TCP stack, its routes, and the blocking socket calls its app tasks use.
+public final class Host: @unchecked Sendable {
+    public let name: String
+    public let address: IPv4Address
+    let index: Int
+    /// The host's TCP stack (inspect it freely; change it only through the calls below).
+    public private(set) var stack: TCPStack
+    unowned let network: Network
+    var routes: [IPv4Address: (link: InMemoryLink, direction: LinkDirection, host: Int)] = [:]
+    private var scheduledWake: SimInstant?
+
+    private struct Waiter {
+        var id: Int
+        var socket: SocketID
+        /// Tries the call again; returns true when it completed (its continuation has been resumed).
+        var retry: () -> Bool
+        var expire: () -> Void
+    }
+    private var waiters: [Int: Waiter] = [:]
+    private var waitersBySocket: [SocketID: [Int]] = [:]
+    private var nextWaiter = 0
+    private var pendingEvents: [(SocketID, SocketEvent)] = []
+    private var draining = false
+
+    init(name: String, index: Int, address: IPv4Address, parameters: TCPParameters, seed: UInt64, network: Network) {
+        self.name = name
+        self.index = index
+        self.address = address
+        self.network = network
+        stack = TCPStack(address: address, parameters: parameters, seed: seed)
+    }
+
+    public var now: SimInstant { network.now }
+
+    // MARK: - Network side
+
+    func deliver(_ bytes: [UInt8]) {
+        stack.receive(packet: bytes[...], now: now)
+        settle()
+    }
+
+    func timerFired() {
+        scheduledWake = nil
+        stack.expireTimers(now: now)
+        settle()
+    }
+
+    /// Carries out what the stack produced: packets out, trace, waking waiters, re-arming the timer.
+    private func settle() {
+        let output = stack.takeOutput()
+        for transition in output.transitions {
+            network.record(.transition(time: now, host: name, transition))
+        }
+        for note in output.notes {
+            if note.kind == .malformed {
+                network.record(.malformed(time: now, host: name, reason: note.text))
+            } else {
+                network.record(.note(time: now, host: name, note))
+            }
+        }
+        for packet in output.packets { network.transmit(packet, from: self) }
+        pendingEvents.append(contentsOf: output.events)
+        wakeWaiters()
+        if let deadline = stack.nextDeadline, scheduledWake.map({ deadline < $0 }) ?? true {
+            scheduledWake = deadline
+            network.schedule(.hostTimer(host: index), at: deadline)
+        }
+    }
+
+    private func wakeWaiters() {
+        guard !draining else { return }
+        draining = true
+        defer { draining = false }
+        while !pendingEvents.isEmpty {
+            let (socket, _) = pendingEvents.removeFirst()
+            for id in waitersBySocket[socket] ?? [] {
+                guard let waiter = waiters[id], waiter.retry() else { continue }
+                removeWaiter(id)
+            }
+        }
+    }
+
+    private func removeWaiter(_ id: Int) {
+        guard let waiter = waiters.removeValue(forKey: id) else { return }
+        waitersBySocket[waiter.socket]?.removeAll { $0 == id }
+        if waitersBySocket[waiter.socket]?.isEmpty == true { waitersBySocket[waiter.socket] = nil }
+    }
+
+    func timeout(waiter id: Int) {
+        guard let waiter = waiters[id] else { return }
+        removeWaiter(id)
+        waiter.expire()
+    }
+
+    // MARK: - Blocking machinery
+
+    /// Runs `attempt` now; if it has no result yet, suspends until an event on `socket` lets it complete or
+    /// `timeout` passes. `attempt` returns nil for "not yet".
+    private func block<T>(
+        _ call: String, on socket: SocketID, timeout: SimDuration?,
+        _ attempt: @escaping () throws -> T?
+    ) async throws -> T {
+        if let value = try performing(attempt) { return value }
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, Error>) in
+            let id = nextWaiter
+            nextWaiter += 1
+            let waiter = Waiter(
+                id: id, socket: socket,
+                retry: { [unowned self] in
+                    do {
+                        guard let value = try performing(attempt) else { return false }
+                        continuation.resume(returning: value)
+                    } catch {
+                        continuation.resume(throwing: error)
+                    }
+                    return true
+                },
+                expire: { continuation.resume(throwing: TimeoutError(call: call)) })
+            waiters[id] = waiter
+            waitersBySocket[socket, default: []].append(id)
+            if let timeout { network.schedule(.wake(host: index, waiter: id), at: now + timeout) }
+        }
+    }
+
+    /// Runs a stack call and settles its output.
+    private func performing<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
+        defer { settle() }
+        return try body()
+    }
+
+    private func trace(_ text: String) { network.record(.call(time: now, host: name, text: text)) }
+
+    // MARK: - Socket calls (BSD style)
+
+    public func socket() -> SocketID {
+        let id = performing { stack.socket() }
+        trace("socket() = \(id)")
+        return id
+    }
+
+    public func bind(_ socket: SocketID, port: UInt16) throws {
+        do throws(SocketError) {
+            try performing { () throws(SocketError) in try stack.bind(socket, port: port) }
+            trace("bind(\(socket), \(port)) = 0")
+        } catch {
+            trace("bind(\(socket), \(port)) = -1 \(error.errnoName)")
+            throw error
+        }
+    }
+
+    public func listen(_ socket: SocketID, backlog: Int) throws {
+        do throws(SocketError) {
+            try performing { () throws(SocketError) in try stack.listen(socket, backlog: backlog) }
+            trace("listen(\(socket), \(backlog)) = 0")
+        } catch {
+            trace("listen(\(socket), \(backlog)) = -1 \(error.errnoName)")
+            throw error
+        }
+    }
+
+    /// Waits for an established child and returns it.
+    public func accept(_ socket: SocketID, timeout: SimDuration? = nil) async throws -> SocketID {
+        let child = try await block("accept(\(socket))", on: socket, timeout: timeout) { [unowned self] in
+            try stack.accept(socket)
+        }
+        let peer = stack.connection(of: child)?.remote.description ?? "?"
+        trace("accept(\(socket)) = \(child) from \(peer)")
+        return child
+    }
+
+    /// Connects and waits for the handshake to finish.
+    public func connect(_ socket: SocketID, to remote: Endpoint, timeout: SimDuration? = nil) async throws {
+        try performing { () throws(SocketError) in try stack.connect(socket, to: remote, now: now) }
+        trace("connect(\(socket), \(remote)) in progress")
+        do {
+            _ = try await block("connect(\(socket))", on: socket, timeout: timeout) { [unowned self] () throws -> Bool? in
+                if let error = stack.pendingError(of: socket) { throw error }
+                switch stack.state(of: socket) {
+                case .connectSyn, .synReceived, .synFirst: return nil
+                case .closed: throw SocketError.connectionRefused
+                case .listen, .established, .finWait1, .finWait2, .closeWait, .closing, .lastAck, .timeWait:
+                    return true
+                }
+            }
+            trace("connect(\(socket)) = 0")
+        } catch let error as SocketError {
+            trace("connect(\(socket)) = -1 \(error.errnoName)")
+            throw error
+        }
+    }
+
+    /// Sends all of `bytes`, waiting for buffer space as needed; returns the count.
+    @discardableResult
+    public func send(_ socket: SocketID, _ bytes: [UInt8], timeout: SimDuration? = nil) async throws -> Int {
+        var offset = 0
+        while offset < bytes.count {
+            let start = offset
+            offset += try await block("send(\(socket))", on: socket, timeout: timeout) { [unowned self] () throws -> Int? in
+                let queued = try stack.send(socket, bytes[start...], now: now)
+                return queued > 0 ? queued : nil
+            }
+        }
+        trace("send(\(socket), \(bytes.count)) = \(bytes.count)")
+        return bytes.count
+    }
+
+    /// Waits for data; returns up to `maximum` bytes, or an empty array at end of stream.
+    public func recv(_ socket: SocketID, upTo maximum: Int = 65536, timeout: SimDuration? = nil) async throws
+        -> [UInt8]
+    {
+        do {
+            let bytes = try await block("recv(\(socket))", on: socket, timeout: timeout) {
+                [unowned self] () throws -> [UInt8]? in
+                switch try stack.recv(socket, upTo: maximum, now: now) {
+                case .data(let bytes): return bytes
+                case .endOfStream: return []
+                case .wouldBlock: return nil
+                }
+            }
+            trace("recv(\(socket)) = \(bytes.count)")
+            return bytes
+        } catch let error as SocketError {
+            trace("recv(\(socket)) = -1 \(error.errnoName)")
+            throw error
+        }
+    }
+
+    /// `shutdown(SHUT_WR)`.
+    public func shutdown(_ socket: SocketID) throws {
+        do throws(SocketError) {
+            try performing { () throws(SocketError) in try stack.shutdown(socket, now: now) }
+            trace("shutdown(\(socket), SHUT_WR) = 0")
+        } catch {
+            trace("shutdown(\(socket), SHUT_WR) = -1 \(error.errnoName)")
+            throw error
+        }
+    }
+
+    public func close(_ socket: SocketID) throws {
+        do throws(SocketError) {
+            try performing { () throws(SocketError) in try stack.close(socket, now: now) }
+            trace("close(\(socket)) = 0")
+        } catch {
+            trace("close(\(socket)) = -1 \(error.errnoName)")
+            throw error
+        }
+    }
+
+    /// Closes with a RST (SO_LINGER 0).
+    public func abort(_ socket: SocketID) throws {
+        try performing { () throws(SocketError) in try stack.abort(socket, now: now) }
+        trace("abort(\(socket)) = 0")
+    }
+
+    /// Suspends the calling task for `duration` of virtual time.
+    public func sleep(for duration: SimDuration) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            network.at(now + duration) { continuation.resume() }
+        }
+    }
+
+    /// Starts an app task on this host.
+    public func spawn(_ name: String, _ body: @escaping @Sendable () async throws -> Void) {
+        network.spawn("\(self.name)/\(name)", body)
+    }
+
+    /// Writes a line from an app into the trace.
+    public func log(_ text: String) { network.record(.app(time: now, host: name, text: text)) }
+}

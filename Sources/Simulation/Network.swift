@@ -1,0 +1,159 @@
+import Devices
+import SimClock
+import TCPCore
+import TCPSockets
+import TCPWire
+
+/// Hosts, the links between them, the event queue and the trace: one deterministic run.
+public final class Network: @unchecked Sendable {
+    enum Event {
+        case deliver(host: Int, bytes: [UInt8])
+        case hostTimer(host: Int)
+        case action(Int)
+        case wake(host: Int, waiter: Int)
+    }
+
+    var scheduler = Scheduler<Event>()
+    let executor = SimExecutor()
+    public private(set) var hosts: [Host] = []
+    var actions: [Int: () -> Void] = [:]
+    var nextAction = 0
+    var random: SeededRandom
+    public let seed: UInt64
+
+    /// Every event of the run, in order (when `recordsTrace`).
+    public private(set) var trace: [TraceEvent] = []
+    public var recordsTrace = true
+    /// Called for each trace event as it happens (live timelines).
+    public var onTrace: ((TraceEvent) -> Void)?
+    /// Events processed so far.
+    public private(set) var eventsProcessed = 0
+    /// Errors thrown by app tasks, with the task's name.
+    public private(set) var taskFailures: [(task: String, error: String)] = []
+
+    public init(seed: UInt64 = 1) {
+        self.seed = seed
+        random = SeededRandom(seed: seed)
+    }
+
+    /// The current virtual time.
+    public var now: SimInstant { scheduler.now }
+
+    /// Adds a host with one IPv4 address and a TCP stack of the given personality.
+    @discardableResult
+    public func addHost(_ name: String, address: IPv4Address, parameters: TCPParameters = .rfc9293) -> Host {
+        let host = Host(name: name, index: hosts.count, address: address, parameters: parameters,
+                        seed: random.next(), network: self)
+        hosts.append(host)
+        return host
+    }
+
+    /// Joins two hosts with a link of the given one-way delay; `stages` run on every frame.
+    @discardableResult
+    public func connect(_ a: Host, _ b: Host, delay: SimDuration = .microseconds(500), stages: [LinkStage] = [])
+        -> InMemoryLink
+    {
+        let link = InMemoryLink(name: "\(a.name)-\(b.name)", delay: delay, stages: stages)
+        a.routes[b.address] = (link, .forward, b.index)
+        b.routes[a.address] = (link, .backward, a.index)
+        return link
+    }
+
+    /// A seeded generator for a component of this run (fault injectors, apps).
+    public func makeRandom() -> SeededRandom { random.fork() }
+
+    /// Runs `action` at virtual time `time` (or now, if that has passed).
+    public func at(_ time: SimInstant, _ action: @escaping () -> Void) {
+        actions[nextAction] = action
+        scheduler.schedule(.action(nextAction), at: time)
+        nextAction += 1
+    }
+
+    /// Starts an app task on this network's executor.
+    public func spawn(_ name: String, _ body: @escaping @Sendable () async throws -> Void) {
+        Task(executorPreference: executor) { [weak self] in
+            do {
+                try await body()
+            } catch {
+                self?.taskFailures.append((name, "\(error)"))
+                self?.record(.app(time: self?.now ?? .zero, host: name, text: "task ended with error: \(error)"))
+            }
+        }
+        executor.drain()
+    }
+
+    // MARK: - Running
+
+    /// Processes the next event; returns false when none is left at or before `limit`.
+    @discardableResult
+    public func step(notAfter limit: SimInstant = .distantFuture) -> Bool {
+        executor.drain()
+        guard let event = scheduler.popNext(notAfter: limit) else { return false }
+        eventsProcessed += 1
+        switch event {
+        case .deliver(let index, let bytes):
+            hosts[index].deliver(bytes)
+        case .hostTimer(let index):
+            hosts[index].timerFired()
+        case .action(let id):
+            if let action = actions.removeValue(forKey: id) { action() }
+        case .wake(let index, let waiter):
+            hosts[index].timeout(waiter: waiter)
+        }
+        executor.drain()
+        return true
+    }
+
+    /// Runs every event up to `time`, then sets the clock to `time`.
+    public func run(until time: SimInstant) {
+        while step(notAfter: time) {}
+        scheduler.advance(to: time)
+    }
+
+    /// Runs for `duration` of virtual time from now.
+    public func run(for duration: SimDuration) { run(until: now + duration) }
+
+    /// Runs until no event is left or `limit` is reached; returns whether the queue emptied.
+    @discardableResult
+    public func runUntilIdle(limit: SimInstant = .distantFuture) -> Bool {
+        while step(notAfter: limit) {}
+        return scheduler.isEmpty
+    }
+
+    /// Runs until `condition` holds (checked after each event) or `limit` passes; returns whether it held.
+    @discardableResult
+    public func run(until condition: () -> Bool, limit: SimInstant) -> Bool {
+        executor.drain()
+        while !condition() {
+            guard step(notAfter: limit) else { return condition() }
+        }
+        return true
+    }
+
+    // MARK: - Plumbing for hosts
+
+    func schedule(_ event: Event, at time: SimInstant) { scheduler.schedule(event, at: time) }
+
+    func record(_ event: TraceEvent) {
+        if recordsTrace { trace.append(event) }
+        onTrace?(event)
+    }
+
+    /// Sends `bytes` from `host` to the host that owns the destination address, through their link.
+    func transmit(_ bytes: [UInt8], from host: Host) {
+        let destination = bytes.count >= 20
+            ? IPv4Address(rawValue: UInt32(bytes[16]) << 24 | UInt32(bytes[17]) << 16 | UInt32(bytes[18]) << 8
+                | UInt32(bytes[19]))
+            : IPv4Address(rawValue: 0)
+        guard let (link, direction, target) = host.routes[destination] else {
+            record(.note(time: now, host: host.name, StackNote(.dropped, "no route to \(destination)")))
+            return
+        }
+        if recordsTrace || onTrace != nil, let packet = try? TCPPacket(parsing: bytes[...]) {
+            record(.segment(time: now, from: host.name, to: hosts[target].name, packet: packet))
+        }
+        for frame in link.transmit(bytes, direction: direction, now: now) {
+            schedule(.deliver(host: target, bytes: frame.bytes), at: frame.time)
+        }
+    }
+}

@@ -1,0 +1,27 @@
+/// A task executor that only queues jobs; the network runs them after each event, on its own thread.
+///
+/// Tasks started with `Task(executorPreference:)` on this executor, which await nothing but the
+/// simulation's own continuations, run in the order of the event queue (design.md §3).
+final class SimExecutor: TaskExecutor, @unchecked Sendable {
+    private var jobs: [UnownedJob] = []
+    private var head = 0
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        jobs.append(UnownedJob(job))
+    }
+
+    var hasWork: Bool { head < jobs.count }
+
+    /// Runs queued jobs (and those they queue) until none is left.
+    func drain() {
+        while head < jobs.count {
+            let job = jobs[head]
+            head += 1
+            job.runSynchronously(on: asUnownedTaskExecutor())
+            if head == jobs.count {
+                jobs.removeAll(keepingCapacity: true)
+                head = 0
+            }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+/// Simulation — hosts, links and the run loop in virtual time; the only owner of `now`.
+///
+/// App tasks are `async` functions that run on `SimExecutor`, drained after every event, so the order of
+/// everything is the order of the event queue. No wall clock, no unseeded randomness, no Foundation.
+import SimClock
+import TCPCore
+import TCPSockets
+import TCPWire
+
+/// One line of a run's record.
+public enum TraceEvent: Sendable {
+    /// A packet left `from`'s stack towards `to`.
+    case segment(time: SimInstant, from: String, to: String, packet: TCPPacket)
+    /// A packet that did not parse was dropped by `host`.
+    case malformed(time: SimInstant, host: String, reason: String)
+    case transition(time: SimInstant, host: String, StateTransition)
+    /// An application call and its result: `accept(#3) = #4`.
+    case call(time: SimInstant, host: String, text: String)
+    case note(time: SimInstant, host: String, StackNote)
+    /// A link fault (drop, duplicate, corrupt, reorder).
+    case fault(time: SimInstant, link: String, text: String)
+    /// A line from an application task.
+    case app(time: SimInstant, host: String, text: String)
+
+    public var time: SimInstant {
+        switch self {
+        case .segment(let time, _, _, _), .malformed(let time, _, _), .transition(let time, _, _),
+            .call(let time, _, _), .note(let time, _, _), .fault(let time, _, _), .app(let time, _, _):
+            time
+        }
+    }
+}
+
+/// Formats trace events as timeline lines, with tcpdump-style relative sequence numbers per flow.
+public struct TimelineFormatter {
+    private var initialSequence: [FlowKey: SeqNumber] = [:]
+    /// Print raw sequence numbers (tcpdump `-S`).
+    public var absoluteSequenceNumbers = false
+
+    private struct FlowKey: Hashable {
+        var source: Endpoint
+        var destination: Endpoint
+    }
+
+    public init(absoluteSequenceNumbers: Bool = false) {
+        self.absoluteSequenceNumbers = absoluteSequenceNumbers
+    }
+
+    /// `  1.000200  device     #4 eSYN_RECEIVED → eESTABLISHED [SYN-RECEIVED → ESTABLISHED] (received ACK of SYN)`
+    public mutating func format(_ event: TraceEvent) -> String {
+        let time = pad(event.time.description, 11, left: true)
+        switch event {
+        case .segment(_, let from, let to, let packet):
+            return "\(time)  \(pad(from, 10)) \(pad("> " + to, 10)) \(segmentText(packet))"
+        case .malformed(_, let host, let reason):
+            return "\(time)  \(pad(host, 10)) malformed packet dropped: \(reason)"
+        case .transition(_, let host, let transition):
+            return "\(time)  \(pad(host, 10)) \(transition)"
+        case .call(_, let host, let text):
+            return "\(time)  \(pad(host, 10)) \(text)"
+        case .note(_, let host, let note):
+            return "\(time)  \(pad(host, 10)) \(note)"
+        case .fault(_, let link, let text):
+            return "\(time)  \(pad(link, 10)) fault: \(text)"
+        case .app(_, let host, let text):
+            return "\(time)  \(pad(host, 10)) app: \(text)"
+        }
+    }
+
+    /// tcpdump's line for a packet: `192.0.2.1.40000 > 192.0.2.2.80: Flags [S.], seq 0, ack 1, win 2920, …`
+    /// in its short form: `S. seq 0:0(0) ack 1 win 2920 <mss 1460>`.
+    public mutating func segmentText(_ packet: TCPPacket) -> String {
+        let tcp = packet.tcp
+        let forward = FlowKey(source: packet.source, destination: packet.destination)
+        let reverse = FlowKey(source: packet.destination, destination: packet.source)
+        if tcp.flags.contains(.syn) { initialSequence[forward] = tcp.seq }
+        var seq = tcp.seq.rawValue
+        var ack = tcp.ackNumber.rawValue
+        if !absoluteSequenceNumbers {
+            if let isn = initialSequence[forward], !tcp.flags.contains(.syn) { seq = tcp.seq.rawValue &- isn.rawValue }
+            if let isn = initialSequence[reverse] { ack = tcp.ackNumber.rawValue &- isn.rawValue }
+            if tcp.flags.contains(.syn) { seq = 0 }
+        }
+        var text = "\(packet.source) > \(packet.destination): \(tcp.flags) \(seq):\(seq &+ UInt32(tcp.payload.count))"
+        text += "(\(tcp.payload.count))"
+        if tcp.flags.contains(.ack) { text += " ack \(ack)" }
+        text += " win \(tcp.window)"
+        if !tcp.options.isEmpty { text += " <" + tcp.options.map(\.description).joined(separator: ",") + ">" }
+        return text
+    }
+
+    private func pad(_ text: String, _ width: Int, left: Bool = false) -> String {
+        let padding = String(repeating: " ", count: max(0, width - text.count))
+        return left ? padding + text : text + padding
+    }
+}
