@@ -1,6 +1,12 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+/// Whole-program specialisation across modules: the simulator's generic core (scheduler, tables,
+/// byte queues) is otherwise called through unspecialised generics from the modules above it.
+let optimize: [SwiftSetting] = [
+    .unsafeFlags(["-cross-module-optimization", "-enforce-exclusivity=unchecked"], .when(configuration: .release))
+]
+
 let package = Package(
     name: "tcpsim",
     platforms: [.macOS(.v15)],
@@ -13,12 +19,12 @@ let package = Package(
     ],
     targets: [
         // Pure core: no Foundation, Glibc or libpcap.
-        .target(name: "SimClock"),
-        .target(name: "TCPWire"),
-        .target(name: "TCPCore", dependencies: ["TCPWire", "SimClock"]),
-        .target(name: "TCPSockets", dependencies: ["TCPCore"]),
-        .target(name: "Devices", dependencies: ["TCPWire", "SimClock"]),
-        .target(name: "Simulation", dependencies: ["TCPSockets", "Devices"], swiftSettings: [.swiftLanguageMode(.v5)]),
+        .target(name: "SimClock", swiftSettings: optimize),
+        .target(name: "TCPWire", swiftSettings: optimize),
+        .target(name: "TCPCore", dependencies: ["TCPWire", "SimClock"], swiftSettings: optimize),
+        .target(name: "TCPSockets", dependencies: ["TCPCore"], swiftSettings: optimize),
+        .target(name: "Devices", dependencies: ["TCPWire", "SimClock"], swiftSettings: optimize),
+        .target(name: "Simulation", dependencies: ["TCPSockets", "Devices"], swiftSettings: [.swiftLanguageMode(.v5)] + optimize),
         // OS adapters.
         .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
         .target(name: "PcapIO", dependencies: ["CPcap", "Devices", "SimClock"]),

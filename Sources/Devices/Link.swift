@@ -44,18 +44,24 @@ public final class InMemoryLink {
         self.stages = stages
     }
 
-    /// Runs `bytes` sent at `now` through the stages; returns the frames to deliver, each with its arrival time.
-    public func transmit(_ bytes: [UInt8], direction: LinkDirection, now: SimInstant) -> [Frame] {
-        var frames = [Frame(bytes: bytes, time: now, direction: direction)]
-        for stage in stages {
-            var next: [Frame] = []
-            next.reserveCapacity(frames.count)
-            for frame in frames { stage.process(frame) { next.append($0) } }
-            frames = next
+    /// Runs `bytes` sent at `now` through the stages and hands each frame that survives to `deliver`, with
+    /// its arrival time.
+    public func transmit(
+        _ bytes: [UInt8], direction: LinkDirection, now: SimInstant, deliver: (Frame) -> Void
+    ) {
+        let frame = Frame(bytes: bytes, time: now, direction: direction)
+        run(frame, from: 0, deliver: deliver)
+    }
+
+    private func run(_ frame: Frame, from stage: Int, deliver: (Frame) -> Void) {
+        guard stage < stages.count else {
+            var arriving = frame
+            arriving.time += delay
+            delivered[frame.direction, default: 0] += 1
+            deliver(arriving)
+            return
         }
-        for index in frames.indices { frames[index].time += delay }
-        delivered[direction, default: 0] += frames.count
-        return frames
+        stages[stage].process(frame) { run($0, from: stage + 1, deliver: deliver) }
     }
 }
 

@@ -31,8 +31,9 @@ public final class Host: @unchecked Sendable {
     private var waiters: [Int: Waiter] = [:]
     private var waitersBySocket: [SocketID: [Int]] = [:]
     private var nextWaiter = 0
-    private var pendingEvents: [(SocketID, SocketEvent)] = []
-    private var draining = false
+    private var events: [(SocketID, SocketEvent)] = []
+    private var output = StackOutput()
+    private var settling = false
 
     init(name: String, index: Int, address: IPv4Address, parameters: TCPParameters, seed: UInt64, network: Network) {
         self.name = name
@@ -58,37 +59,39 @@ public final class Host: @unchecked Sendable {
     }
 
     /// Carries out what the stack produced: packets out, trace, waking waiters, re-arming the timer.
+    /// Waking a waiter retries its call, which can produce more output; the outermost call loops until the
+    /// stack has nothing left, so everything leaves in the order it was produced.
     private func settle() {
-        let output = stack.takeOutput()
-        for transition in output.transitions {
-            network.record(.transition(time: now, host: name, transition))
-        }
-        for note in output.notes {
-            if note.kind == .malformed {
-                network.record(.malformed(time: now, host: name, reason: note.text))
-            } else {
-                network.record(.note(time: now, host: name, note))
+        guard !settling else { return }
+        settling = true
+        defer { settling = false }
+        repeat {
+            stack.swapOutput(&output)
+            for transition in output.transitions where network.isTracing {
+                network.record(.transition(time: now, host: name, transition))
             }
-        }
-        for packet in output.packets { network.transmit(packet, from: self) }
-        pendingEvents.append(contentsOf: output.events)
-        wakeWaiters()
+            for note in output.notes where network.isTracing {
+                if note.kind == .malformed {
+                    network.record(.malformed(time: now, host: name, reason: note.text))
+                } else {
+                    network.record(.note(time: now, host: name, note))
+                }
+            }
+            for packet in output.packets { network.transmit(packet, from: self) }
+            swap(&events, &output.events)
+            output.removeAll()
+            for (socket, _) in events {
+                guard let ids = waitersBySocket[socket] else { continue }
+                for id in ids {
+                    guard let waiter = waiters[id], waiter.retry() else { continue }
+                    removeWaiter(id)
+                }
+            }
+            events.removeAll(keepingCapacity: true)
+        } while !stack.output.isEmpty
         if let deadline = stack.nextDeadline, scheduledWake.map({ deadline < $0 }) ?? true {
             scheduledWake = deadline
             network.schedule(.hostTimer(host: index), at: deadline)
-        }
-    }
-
-    private func wakeWaiters() {
-        guard !draining else { return }
-        draining = true
-        defer { draining = false }
-        while !pendingEvents.isEmpty {
-            let (socket, _) = pendingEvents.removeFirst()
-            for id in waitersBySocket[socket] ?? [] {
-                guard let waiter = waiters[id], waiter.retry() else { continue }
-                removeWaiter(id)
-            }
         }
     }
 
@@ -140,7 +143,10 @@ public final class Host: @unchecked Sendable {
         return try body()
     }
 
-    private func trace(_ text: String) { network.record(.call(time: now, host: name, text: text)) }
+    private func trace(_ text: @autoclosure () -> String) {
+        guard network.isTracing else { return }
+        network.record(.call(time: now, host: name, text: text()))
+    }
 
     // MARK: - Socket calls (BSD style)
 
@@ -175,8 +181,7 @@ public final class Host: @unchecked Sendable {
         let child = try await block("accept(\(socket))", on: socket, timeout: timeout) { [unowned self] in
             try stack.accept(socket)
         }
-        let peer = stack.connection(of: child)?.remote.description ?? "?"
-        trace("accept(\(socket)) = \(child) from \(peer)")
+        trace("accept(\(socket)) = \(child) from \(stack.connection(of: child)?.remote.description ?? "?")")
         return child
     }
 
@@ -277,5 +282,8 @@ public final class Host: @unchecked Sendable {
     }
 
     /// Writes a line from an app into the trace.
-    public func log(_ text: String) { network.record(.app(time: now, host: name, text: text)) }
+    public func log(_ text: @autoclosure () -> String) {
+        guard network.isTracing else { return }
+        network.record(.app(time: now, host: name, text: text()))
+    }
 }

@@ -134,6 +134,9 @@ public final class Network: @unchecked Sendable {
 
     func schedule(_ event: Event, at time: SimInstant) { scheduler.schedule(event, at: time) }
 
+    /// Whether anyone reads the trace (building its lines costs more than simulating a segment).
+    var isTracing: Bool { recordsTrace || onTrace != nil }
+
     func record(_ event: TraceEvent) {
         if recordsTrace { trace.append(event) }
         onTrace?(event)
@@ -149,10 +152,10 @@ public final class Network: @unchecked Sendable {
             record(.note(time: now, host: host.name, StackNote(.dropped, "no route to \(destination)")))
             return
         }
-        if recordsTrace || onTrace != nil, let packet = try? TCPPacket(parsing: bytes[...]) {
+        if isTracing, let packet = try? TCPPacket(parsing: bytes[...]) {
             record(.segment(time: now, from: host.name, to: hosts[target].name, packet: packet))
         }
-        for frame in link.transmit(bytes, direction: direction, now: now) {
+        link.transmit(bytes, direction: direction, now: now) { frame in
             schedule(.deliver(host: target, bytes: frame.bytes), at: frame.time)
         }
     }

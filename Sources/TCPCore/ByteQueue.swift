@@ -28,9 +28,10 @@ public struct ByteQueue: Sendable, Equatable {
     }
 
     /// A copy of the bytes at `offset ..< offset + length` from the front (clamped to what is there).
+    /// Any `length` is valid, `Int.max` included ("everything"): it is clamped before any arithmetic.
     public func copy(offset: Int, length: Int) -> [UInt8] {
         let start = head + max(0, min(offset, count))
-        let end = min(storage.count, start + max(0, length))
+        let end = start + max(0, min(length, storage.count - start))
         return Array(storage[start..<end])
     }
 

@@ -44,9 +44,16 @@ extension TCPConnection {
             acknowledge(upTo: ack, now: now, into: &out)
         }
         if send.unacknowledged > send.initial {
-            updateSendWindow(segment, force: true)
+            // RFC 7323 §2.2: "The Window field in a SYN (i.e., a <SYN> or <SYN,ACK>) segment itself is never
+            // scaled", even though `applySynOptions` has just set the shift for later segments.
+            // RFC 9293 §3.10.7.3: SND.WND = SEG.WND, SND.WL1 = SEG.SEQ, SND.WL2 = SEG.ACK.
+            send.window = Int(segment.window)
+            send.maximumWindow = max(send.maximumWindow, send.window)
+            send.lastWindowUpdateSeq = segment.seq
+            send.lastWindowUpdateAck = segment.ackNumber
             transition(to: .established, at: now, because: .segment("SYN,ACK"), into: &out)
             out.events.append((id, .connected))
+            applySynTimeoutRule()
             ackNow = true
         } else {
             // Simultaneous open: SYN-RECEIVED, resend our SYN as SYN,ACK.
@@ -55,6 +62,13 @@ extension TCPConnection {
             retransmitDeadline = nil
             sendSyn(now: now, into: &out)
         }
+    }
+
+    /// RFC 6298 (5.7): "If the timer expires awaiting the ACK of a SYN segment and the TCP implementation is
+    /// using an RTO less than 3 seconds, the RTO MUST be re-initialized to 3 seconds when data transmission
+    /// begins (i.e., after the three-way handshake completes)."
+    private mutating func applySynTimeoutRule() {
+        if synTimedOut && retransmissionTimeout < .seconds(3) { retransmissionTimeout = .seconds(3) }
     }
 
     /// Records the peer's MSS and window-scale options from its SYN (RFC 9293 §3.7.1, RFC 7323 §2.2).
@@ -116,13 +130,28 @@ extension TCPConnection {
             acknowledge(upTo: ack, now: now, into: &out)
             transition(to: .established, at: now, because: .segment("ACK of SYN"), into: &out)
             out.events.append((id, .connected))
+            applySynTimeoutRule()
+            if finQueued {
+                // RFC 9293 §3.10.4: the CLOSE issued in SYN-RECEIVED is processed now; the FIN follows any data.
+                transition(to: .finWait1, at: now, because: .call("close() (deferred until ESTABLISHED)"), into: &out)
+            }
         } else {
-            if ack > send.next {
+            if ack > send.highestSent {
                 ackNow = true  // acknowledges something not yet sent: ACK and drop
                 return
             }
+            // After a timeout moved SND.NXT back, an ACK may cover data sent before it.
+            if ack > send.next { send.next = ack }
+            let previousWindow = send.window
             if send.unacknowledged <= ack { updateSendWindow(segment, force: false) }
-            if send.unacknowledged < ack { acknowledge(upTo: ack, now: now, into: &out) }
+            if send.unacknowledged < ack {
+                duplicateAcks = 0
+                acknowledge(upTo: ack, now: now, into: &out)
+            } else if ack == send.unacknowledged && segment.payload.isEmpty && !flags.contains(.fin)
+                && bytesInFlight > 0 && send.window == previousWindow
+            {
+                countDuplicateAck(now: now, into: &out)
+            }
         }
         guard advanceCloseStatesOnAck(now: now, into: &out) else { return }
         trimToWindow(&segment)
@@ -135,6 +164,15 @@ extension TCPConnection {
             peerFinSequence = segment.seq + segment.payload.count
         }
         consumePeerFinIfReached(now: now, into: &out)
+    }
+
+    /// RFC 5681 §3.2: the third duplicate ACK retransmits the earliest unacknowledged segment at once.
+    private mutating func countDuplicateAck(now: SimInstant, into out: inout TCPOutput) {
+        duplicateAcks += 1
+        if duplicateAcks == 3 {
+            rttProbe = nil
+            retransmitEarliest(now: now, into: &out)
+        }
     }
 
     /// RFC 9293 §3.10.7.4 first check: is any part of the segment inside the receive window?
@@ -192,6 +230,7 @@ extension TCPConnection {
     mutating func acknowledge(upTo ack: SeqNumber, now: SimInstant, into out: inout TCPOutput) {
         guard send.unacknowledged < ack else { return }
         send.unacknowledged = ack
+        lossWindowEnd = nil
         let ackedData = min(ack - sendBufferStart, sendBuffer.count)
         if ackedData > 0 {
             sendBuffer.removeFirst(ackedData)
@@ -260,12 +299,16 @@ extension TCPConnection {
     /// Stores in-order payload, or keeps out-of-order payload for later (RFC 9293 §3.10.7.4 seventh step).
     private mutating func storePayload(_ segment: TCPSegment, now: SimInstant, into out: inout TCPOutput) {
         if segment.seq == receive.next {
+            // Held data means this segment fills all or part of a gap.
+            let fillsGap = !outOfOrder.isEmpty
             receiveBuffer.append(contentsOf: segment.payload)
             receive.next += segment.payload.count
             drainOutOfOrder()
             out.events.append((id, .readable))
             scheduleAck(fullSized: segment.payload.count >= send.maximumSegmentSize, now: now)
-            if !outOfOrder.isEmpty { ackNow = true }
+            // RFC 5681 §4.2: "a TCP receiver SHOULD send an immediate ACK when the incoming segment fills in
+            // all or part of a gap in the sequence space."
+            if fillsGap { ackNow = true }
         } else if segment.seq > receive.next {
             insertOutOfOrder(seq: segment.seq, bytes: Array(segment.payload))
             ackNow = true  // RFC 5681 §4.2: an out-of-order segment is acknowledged at once (a duplicate ACK)

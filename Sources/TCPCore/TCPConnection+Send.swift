@@ -46,6 +46,7 @@ extension TCPConnection {
         let flags: TCPFlags = isSynAck ? [.syn, .ack] : .syn
         emit(makeSegment(seq: send.initial, flags: flags, options: options), into: &out)
         if send.next == send.initial { send.next = send.initial + 1 }
+        if send.highestSent < send.next { send.highestSent = send.next }
         if retransmitDeadline == nil { retransmitDeadline = now + retransmissionTimeout }
         if rttProbe == nil && retransmitCount == 0 { rttProbe = (send.initial + 1, now) }
     }
@@ -68,7 +69,10 @@ extension TCPConnection {
     private mutating func sendNextSegment(now: SimInstant, into out: inout TCPOutput) -> Bool {
         guard !finSent else { return false }
         let unsent = unsentCount
-        let usable = send.window - bytesInFlight
+        var usable = send.window - bytesInFlight
+        // RFC 5681 §3.1 / RFC 6298 (5.4): after a timeout only the earliest segment (a loss window of one
+        // SMSS) is resent until an ACK of new data arrives.
+        if let end = lossWindowEnd { usable = min(usable, end - send.next) }
         let length = min(send.maximumSegmentSize, unsent, max(0, usable))
         let sendsFin = finQueued && length == unsent
         guard length > 0 || (sendsFin && unsent == 0) else { return false }
@@ -82,10 +86,13 @@ extension TCPConnection {
         if sendsFin { flags.insert(.fin) }
         let payload = sendBuffer.copy(offset: sentDataCount, length: length)
         let seq = send.next
+        // RFC 6298 §3 (Karn): only a segment of never-sent data may be timed, not one resent after a timeout.
+        let isNewData = send.highestSent <= seq
         emit(makeSegment(seq: seq, flags: flags, payload: payload[...]), into: &out)
         send.next = seq + length + (sendsFin ? 1 : 0)
+        if send.highestSent < send.next { send.highestSent = send.next }
         if sendsFin { finSequence = seq + length }
-        if rttProbe == nil { rttProbe = (send.next, now) }
+        if rttProbe == nil && isNewData { rttProbe = (send.next, now) }
         if retransmitDeadline == nil { retransmitDeadline = now + retransmissionTimeout }
         return true
     }

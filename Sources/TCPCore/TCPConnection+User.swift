@@ -53,12 +53,14 @@ extension TCPConnection {
         case .connectSyn:
             transition(to: .closed, at: now, because: .call("close()"), into: &out)
             out.events.append((id, .closed))
-        case .synFirst, .synReceived, .established:
+        case .synFirst, .synReceived:
+            // RFC 9293 §3.10.4 (SYN-RECEIVED): the FIN is "queued for processing after entering ESTABLISHED
+            // state". Staying in SYN-RECEIVED until then keeps the SYN,ACK retransmitted and keeps the FIN
+            // out of the SYN's sequence number; the ACK of our SYN moves on to FIN-WAIT-1.
+            finQueued = true
+        case .established:
             finQueued = true
             transition(to: .finWait1, at: now, because: .call("close()"), into: &out)
-            if state == .finWait1 && send.unacknowledged == send.initial {
-                return  // RFC: in SYN-RECEIVED the FIN waits until the handshake completes
-            }
             flush(now: now, into: &out)
         case .closeWait:
             finQueued = true
@@ -118,7 +120,19 @@ extension TCPConnection {
         retransmitCount += 1
         retransmissionTimeout = min(retransmissionTimeout * 2, parameters.maximumRetransmissionTimeout)
         rttProbe = nil  // Karn's algorithm
-        retransmitEarliest(now: now, into: &out)
+        duplicateAcks = 0
+        if state.isSynchronized {
+            // RFC 5681 §3.1: after a timeout the sender starts again from SND.UNA (go-back-N); the receiver
+            // discards what it already has.
+            send.next = send.unacknowledged
+            lossWindowEnd = send.unacknowledged + max(1, send.maximumSegmentSize)
+            retransmissions += 1
+            retransmitDeadline = now + retransmissionTimeout
+            flush(now: now, into: &out)
+        } else {
+            synTimedOut = true
+            retransmitEarliest(now: now, into: &out)
+        }
         retransmitDeadline = now + retransmissionTimeout
     }
 }

@@ -67,8 +67,10 @@ public struct TCPConnection: Sendable {
         public var initial: SeqNumber
         /// SND.UNA.
         public var unacknowledged: SeqNumber
-        /// SND.NXT.
+        /// SND.NXT. Moves back to SND.UNA when a retransmission timeout restarts sending from there.
         public var next: SeqNumber
+        /// The highest sequence number sent so far (SND.MAX); ACKs up to here are acceptable.
+        public var highestSent: SeqNumber
         /// SND.WND, in bytes (already scaled).
         public var window: Int
         /// SND.WL1 / SND.WL2.
@@ -131,6 +133,14 @@ public struct TCPConnection: Sendable {
     public internal(set) var retransmissionTimeout: SimDuration
     /// The segment being timed: its end sequence and send time (Karn: cleared on retransmission).
     var rttProbe: (end: SeqNumber, sentAt: SimInstant)?
+    /// After a retransmission timeout: nothing at or beyond this sequence number is sent until an ACK of new
+    /// data arrives (RFC 5681 §3.1 loss window, one SMSS).
+    var lossWindowEnd: SeqNumber?
+    /// The retransmission timer expired while our SYN (or SYN,ACK) was unacknowledged (RFC 6298 (5.7)).
+    var synTimedOut = false
+
+    /// Duplicate ACKs in a row for SND.UNA (RFC 5681 §3.2 fast retransmit after three).
+    var duplicateAcks = 0
 
     /// An immediate ACK is owed (set during segment processing, sent by `flush`).
     var ackNow = false
@@ -183,7 +193,7 @@ public struct TCPConnection: Sendable {
         self.parameters = parameters
         self.state = state
         send = SendSequence(
-            initial: iss, unacknowledged: iss, next: iss, window: 0, lastWindowUpdateSeq: irs,
+            initial: iss, unacknowledged: iss, next: iss, highestSent: iss, window: 0, lastWindowUpdateSeq: irs,
             lastWindowUpdateAck: iss, scale: 0, maximumSegmentSize: min(536, parameters.mss), maximumWindow: 0)
         receive = ReceiveSequence(initial: irs, next: irs, scale: 0, advertisedWindow: 0)
         sendBufferStart = iss + 1
@@ -211,11 +221,11 @@ public struct TCPConnection: Sendable {
 
     /// The earliest pending timer, if any; the owner calls `expireTimers` then.
     public var nextDeadline: SimInstant? {
-        var earliest: SimInstant? = retransmitDeadline
-        for deadline in [delayedAckDeadline, persistDeadline, timeWaitDeadline] {
-            if let deadline, earliest.map({ deadline < $0 }) ?? true { earliest = deadline }
-        }
-        return earliest
+        var earliest = retransmitDeadline ?? .distantFuture
+        if let deadline = delayedAckDeadline, deadline < earliest { earliest = deadline }
+        if let deadline = persistDeadline, deadline < earliest { earliest = deadline }
+        if let deadline = timeWaitDeadline, deadline < earliest { earliest = deadline }
+        return earliest == .distantFuture ? nil : earliest
     }
 
     // MARK: - Derived quantities
@@ -230,7 +240,9 @@ public struct TCPConnection: Sendable {
     public var sendSpace: Int { max(0, parameters.sendBufferSize - sendBuffer.count) }
     /// Bytes the application can read now.
     public var readableCount: Int { receiveBuffer.count }
-    var finSent: Bool { finSequence != nil }
+    /// Our FIN is sent while SND.NXT is past it; a timeout that moves SND.NXT back to SND.UNA "unsends" it,
+    /// and `finSequence` keeps its place so that an ACK for it is still recognised.
+    var finSent: Bool { finSequence.map { $0 < send.next } ?? false }
     /// Our FIN has been sent and acknowledged.
     public var finAcknowledged: Bool {
         guard let finSequence else { return false }

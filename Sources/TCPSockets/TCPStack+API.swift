@@ -77,7 +77,8 @@ extension TCPStack {
         let connection = TCPConnection(
             id: id.connectionID, local: Endpoint(address, port), remote: remote,
             initialSequence: nextInitialSequence(), parameters: parameters, connectingAt: now, into: &scratch)
-        sockets[id]?.role = .connection(connection)
+        sockets[id]?.role = .connection
+        connections[id] = ConnectionBox(connection)
         connectionsByKey[key] = id
         absorb(id)
     }
@@ -99,15 +100,15 @@ extension TCPStack {
     /// `recv()`, non-blocking.
     public mutating func recv(_ id: SocketID, upTo maximum: Int, now: SimInstant) throws(SocketError) -> ReadResult {
         try checkUsable(id)
-        guard let socket = sockets[id], let connection = socket.connection else { throw .notConnected }
-        if connection.readableCount > 0 {
+        guard let socket = sockets[id], let readable = connections[id]?.tcb.readableCount else { throw .notConnected }
+        if readable > 0 {
             let bytes = try withConnection(id) { connection, out in
                 connection.read(upTo: maximum, now: now, into: &out)
             }
             return .data(bytes)
         }
         if let error = socket.error { throw error }
-        if connection.peerFinReceived || connection.state == .closed { return .endOfStream }
+        if connections[id]?.tcb.peerFinReceived == true || connections[id]?.tcb.state == .closed { return .endOfStream }
         return .wouldBlock
     }
 
@@ -132,9 +133,9 @@ extension TCPStack {
                 try? withConnection(child) { connection, out in connection.abort(now: now, into: &out) }
             }
             free(id)
-        case .connection(let connection):
+        case .connection:
             sockets[id]?.orphaned = true
-            if connection.state == .closed {
+            if connections[id]?.tcb.state ?? .closed == .closed {
                 free(id)
             } else {
                 try withConnection(id) { connection, out in connection.close(now: now, into: &out) }
@@ -156,7 +157,7 @@ extension TCPStack {
     // MARK: - Inspection
 
     /// The connection behind a socket, if it has one.
-    public func connection(of id: SocketID) -> TCPConnection? { sockets[id]?.connection }
+    public func connection(of id: SocketID) -> TCPConnection? { connections[id]?.tcb }
 
     /// The error a dead connection reports (reset, refused, timed out).
     public func pendingError(of id: SocketID) -> SocketError? { sockets[id]?.error }
@@ -176,13 +177,13 @@ extension TCPStack {
         switch socket.role {
         case .fresh: return .closed
         case .listener: return .listen
-        case .connection(let connection): return connection.state
+        case .connection: return connections[id]?.tcb.state ?? .closed
         }
     }
 
     /// One row per socket, ordered by descriptor (`netstat`).
     public func netstat() -> [SocketInfo] {
-        sockets.keys.sorted().compactMap { id in
+        sockets.ids.compactMap { id in
             guard let socket = sockets[id] else { return nil }
             var info = SocketInfo(
                 id: id, local: socket.localPort.map { Endpoint(address, $0) }, remote: nil, state: state(of: id),
@@ -194,7 +195,8 @@ extension TCPStack {
                 info.backlog = listener.backlog
                 info.childCount = listener.acceptQueue.count + listener.halfOpen.count
                 info.pendingAccepts = listener.acceptQueue.count
-            case .connection(let connection):
+            case .connection:
+                guard let connection = connections[id]?.tcb else { break }
                 info.remote = connection.remote
                 info.readable = connection.readableCount
                 info.unsent = connection.unsentCount

@@ -10,11 +10,11 @@ extension TCPStack {
             packet = try TCPPacket(parsing: bytes)
         } catch {
             malformedPackets += 1
-            notes.append(StackNote(.malformed, "dropped malformed packet (\(bytes.count) bytes): \(error)"))
+            output.notes.append(StackNote(.malformed, "dropped malformed packet (\(bytes.count) bytes): \(error)"))
             return
         }
         guard packet.ip.destination == address else {
-            notes.append(StackNote(.dropped, "dropped packet for \(packet.ip.destination), not \(address)"))
+            output.notes.append(StackNote(.dropped, "dropped packet for \(packet.ip.destination), not \(address)"))
             return
         }
         receive(packet, now: now)
@@ -49,7 +49,7 @@ extension TCPStack {
         // A listener's queue holds at most `backlog` connections, half-open or waiting for accept()
         // (Linux drops the SYN when full; the peer retransmits).
         guard listener.acceptQueue.count + listener.halfOpen.count < max(1, listener.backlog) else {
-            notes.append(StackNote(.dropped, "SYN from \(packet.source) dropped: backlog of \(listenerID) full"))
+            output.notes.append(StackNote(.dropped, "SYN from \(packet.source) dropped: backlog of \(listenerID) full"))
             return
         }
         let child = allocateDescriptor()
@@ -59,7 +59,8 @@ extension TCPStack {
             id: child.connectionID, local: Endpoint(address, port), remote: packet.source,
             initialSequence: nextInitialSequence(), parameters: parameters, acceptingSyn: segment, now: now,
             into: &scratch)
-        sockets[child] = Socket(id: child, localPort: port, role: .connection(connection), parent: listenerID)
+        sockets[child] = Socket(id: child, localPort: port, role: .connection, parent: listenerID)
+        connections[child] = ConnectionBox(connection)
         listener.halfOpen.insert(child)
         sockets[listenerID]?.role = .listener(listener)
         connectionsByKey[ConnectionKey(localPort: port, remote: packet.source)] = child
@@ -83,7 +84,7 @@ extension TCPStack {
         let segment = TCPSegment(
             sourcePort: packet.tcp.destinationPort, destinationPort: packet.tcp.sourcePort, seq: seq,
             ackNumber: ack ?? SeqNumber(0), flags: ack == nil ? .rst : [.rst, .ack], window: 0)
-        notes.append(StackNote(.reset, "RST to \(packet.source): \(reason)"))
+        output.notes.append(StackNote(.reset, "RST to \(packet.source): \(reason)"))
         transmit(OutgoingSegment(source: packet.destination, destination: packet.source, segment: segment,
                                  ttl: parameters.ttl))
     }

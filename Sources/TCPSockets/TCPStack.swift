@@ -12,22 +12,22 @@ public struct TCPStack: Sendable {
     public var parameters: TCPParameters
     var random: SeededRandom
 
-    var sockets: [SocketID: Socket] = [:]
+    var sockets = DescriptorTable<Socket>()
+    /// The TCB of each socket that has one, boxed so it is read and changed in place (a TCB is a large
+    /// value; copying one per segment would dominate the cost of a run). A stack value therefore owns its
+    /// boxes: it is not copied and used as two stacks.
+    var connections = DescriptorTable<ConnectionBox>()
     var nextDescriptor = 3
     var connectionsByKey: [ConnectionKey: SocketID] = [:]
     var listenersByPort: [UInt16: SocketID] = [:]
     var portUsers: [UInt16: Int] = [:]
     var timers = Scheduler<SocketID>()
-    var scheduledDeadline: [SocketID: SimInstant] = [:]
+    var scheduledDeadline = DescriptorTable<SimInstant>()
     var scratch = TCPOutput()
     var ipIdentification: UInt16 = 0
 
-    /// Encoded IPv4 packets to transmit, in order.
-    public var outbox: [[UInt8]] = []
-    /// What happened to which socket, in order.
-    public var events: [(SocketID, SocketEvent)] = []
-    public var transitions: [StateTransition] = []
-    public var notes: [StackNote] = []
+    /// What the stack produced since the owner last took it (`swapOutput`).
+    public internal(set) var output = StackOutput()
     /// Packets that failed to parse (counted, traced and dropped).
     public internal(set) var malformedPackets = 0
 
@@ -53,7 +53,8 @@ public struct TCPStack: Sendable {
     enum Role {
         case fresh
         case listener(Listener)
-        case connection(TCPConnection)
+        /// The TCB is in `connections`.
+        case connection
     }
 
     struct Socket {
@@ -67,24 +68,12 @@ public struct TCPStack: Sendable {
         /// The error a dead connection reports to the next call.
         var error: SocketError?
         var sawEndOfStream = false
-
-        var connection: TCPConnection? {
-            if case .connection(let connection) = role { return connection }
-            return nil
-        }
     }
 
-    /// Hands over and clears everything produced since the last call.
-    public mutating func takeOutput() -> (
-        packets: [[UInt8]], events: [(SocketID, SocketEvent)], transitions: [StateTransition], notes: [StackNote]
-    ) {
-        defer {
-            outbox.removeAll(keepingCapacity: true)
-            events.removeAll(keepingCapacity: true)
-            transitions.removeAll(keepingCapacity: true)
-            notes.removeAll(keepingCapacity: true)
-        }
-        return (outbox, events, transitions, notes)
+    /// Hands over everything produced since the last call by swapping it with `buffer`, which must be empty
+    /// (swapping keeps both sets of arrays allocated, so a busy run does not allocate per event).
+    public mutating func swapOutput(_ buffer: inout StackOutput) {
+        swap(&output, &buffer)
     }
 
     // MARK: - Output plumbing
@@ -95,21 +84,21 @@ public struct TCPStack: Sendable {
             ip: IPv4Header(source: outgoing.source.address, destination: outgoing.destination.address,
                            ttl: outgoing.ttl, identification: ipIdentification, dontFragment: true),
             tcp: outgoing.segment)
-        outbox.append(packet.encoded())
+        output.packets.append(packet.encoded())
     }
 
     /// Carries out what a connection call produced, and keeps the socket tables and timers in step.
     mutating func absorb(_ id: SocketID) {
         for segment in scratch.segments { transmit(segment) }
-        transitions.append(contentsOf: scratch.transitions)
+        output.transitions.append(contentsOf: scratch.transitions)
         for (_, event) in scratch.events { handle(event, on: id) }
         scratch.removeAll()
         defer { pruneStaleTimers() }
-        guard let socket = sockets[id], let connection = socket.connection else { return }
-        if connection.state == .closed {
+        guard let state = connections[id]?.tcb.state else { return }
+        if state == .closed {
             connectionEnded(id)
         } else {
-            rescheduleTimer(id, connection.nextDeadline)
+            rescheduleTimer(id, connections[id]?.tcb.nextDeadline)
         }
     }
 
@@ -131,31 +120,31 @@ public struct TCPStack: Sendable {
                 listener.halfOpen.remove(id)
                 listener.acceptQueue.append(id)
                 sockets[parent]?.role = .listener(listener)
-                events.append((parent, .acceptable))
+                output.events.append((parent, .acceptable))
             } else {
-                events.append((id, .connected))
+                output.events.append((id, .connected))
             }
-        case .readable: events.append((id, .readable))
-        case .writable: events.append((id, .writable))
+        case .readable: output.events.append((id, .readable))
+        case .writable: output.events.append((id, .writable))
         case .endOfStream:
             sockets[id]?.sawEndOfStream = true
-            events.append((id, .endOfStream))
-        case .closed: events.append((id, .closed))
+            output.events.append((id, .endOfStream))
+        case .closed: output.events.append((id, .closed))
         case .reset:
             sockets[id]?.error = .connectionReset
-            events.append((id, .closed))
+            output.events.append((id, .closed))
         case .refused:
             sockets[id]?.error = .connectionRefused
-            events.append((id, .closed))
+            output.events.append((id, .closed))
         case .timedOut:
             sockets[id]?.error = .timedOut
-            events.append((id, .closed))
+            output.events.append((id, .closed))
         }
     }
 
     /// The connection reached CLOSED: unhook it from demultiplexing; free the socket if nobody owns it.
     mutating func connectionEnded(_ id: SocketID) {
-        guard let socket = sockets[id], let connection = socket.connection else { return }
+        guard let socket = sockets[id], let connection = connections[id]?.tcb else { return }
         connectionsByKey[ConnectionKey(localPort: connection.local.port, remote: connection.remote)] = nil
         scheduledDeadline[id] = nil
         if let parent = socket.parent, case .listener(var listener) = sockets[parent]?.role {
@@ -172,7 +161,7 @@ public struct TCPStack: Sendable {
         guard let socket = sockets.removeValue(forKey: id) else { return }
         scheduledDeadline[id] = nil
         if let port = socket.localPort { releasePort(port) }
-        if case .connection(let connection) = socket.role {
+        if let connection = connections.removeValue(forKey: id)?.tcb {
             let key = ConnectionKey(localPort: connection.local.port, remote: connection.remote)
             if connectionsByKey[key] == id { connectionsByKey[key] = nil }
         }
@@ -204,10 +193,8 @@ public struct TCPStack: Sendable {
         while let deadline = timers.nextDeadline, deadline <= now, let id = timers.popNext(notAfter: now) {
             guard scheduledDeadline[id] == deadline else { continue }  // superseded
             scheduledDeadline[id] = nil
-            guard case .connection(var connection) = sockets[id]?.role else { continue }
-            sockets[id]?.role = .fresh
-            connection.expireTimers(now: now, into: &scratch)
-            sockets[id]?.role = .connection(connection)
+            guard let box = connections[id] else { continue }
+            box.tcb.expireTimers(now: now, into: &scratch)
             absorb(id)
         }
     }
@@ -216,18 +203,35 @@ public struct TCPStack: Sendable {
     mutating func withConnection<R>(
         _ id: SocketID, _ body: (inout TCPConnection, inout TCPOutput) throws(SocketError) -> R
     ) throws(SocketError) -> R {
-        guard case .connection(var connection) = sockets[id]?.role else { throw .notConnected }
-        sockets[id]?.role = .fresh  // keep the TCB uniquely referenced while it changes
-        let result: R
-        do {
-            result = try body(&connection, &scratch)
-        } catch {
-            sockets[id]?.role = .connection(connection)
-            absorb(id)
-            throw error
-        }
-        sockets[id]?.role = .connection(connection)
-        absorb(id)
-        return result
+        guard let box = connections[id] else { throw .notConnected }
+        defer { absorb(id) }
+        return try body(&box.tcb, &scratch)
     }
+}
+
+/// Packets, socket events, state transitions and notes produced by a stack, in order.
+public struct StackOutput: Sendable {
+    /// Encoded IPv4 packets to transmit.
+    public var packets: [[UInt8]] = []
+    public var events: [(SocketID, SocketEvent)] = []
+    public var transitions: [StateTransition] = []
+    public var notes: [StackNote] = []
+
+    public init() {}
+
+    public var isEmpty: Bool { packets.isEmpty && events.isEmpty && transitions.isEmpty && notes.isEmpty }
+
+    /// Empties every list, keeping their storage.
+    public mutating func removeAll() {
+        packets.removeAll(keepingCapacity: true)
+        events.removeAll(keepingCapacity: true)
+        transitions.removeAll(keepingCapacity: true)
+        notes.removeAll(keepingCapacity: true)
+    }
+}
+
+/// A TCB in the stack's table, changed in place through `tcb`.
+final class ConnectionBox: @unchecked Sendable {
+    var tcb: TCPConnection
+    init(_ tcb: TCPConnection) { self.tcb = tcb }
 }

@@ -69,10 +69,13 @@ public struct IPv4HeaderView: Sendable {
 
     // MARK: - Fields
 
+    @inline(__always)
     private func byte(_ offset: Int) -> UInt8 { bytes[bytes.startIndex + offset] }
 
+    @inline(__always)
     private func word16(_ offset: Int) -> UInt16 { UInt16(byte(offset)) << 8 | UInt16(byte(offset + 1)) }
 
+    @inline(__always)
     private func word32(_ offset: Int) -> UInt32 { UInt32(word16(offset)) << 16 | UInt32(word16(offset + 2)) }
 
     /// Always 4 once validated.
@@ -125,6 +128,6 @@ public struct IPv4HeaderView: Sendable {
         IPv4Header(
             source: source, destination: destination, ttl: ttl, identification: identification,
             dontFragment: dontFragment, typeOfService: typeOfService, protocolNumber: protocolNumber,
-            options: Array(options))
+            options: headerLength == Self.minimumHeaderLength ? [] : Array(options))
     }
 }

@@ -56,10 +56,13 @@ public struct TCPHeaderView: Sendable {
 
     // MARK: - Fields
 
+    @inline(__always)
     private func byte(_ offset: Int) -> UInt8 { bytes[bytes.startIndex + offset] }
 
+    @inline(__always)
     private func word16(_ offset: Int) -> UInt16 { UInt16(byte(offset)) << 8 | UInt16(byte(offset + 1)) }
 
+    @inline(__always)
     private func word32(_ offset: Int) -> UInt32 { UInt32(word16(offset)) << 16 | UInt32(word16(offset + 2)) }
 
     public var sourcePort: UInt16 { word16(Field.sourcePort) }
@@ -126,7 +129,9 @@ public struct TCPHeaderView: Sendable {
     private static func parseOptions(
         _ bytes: ArraySlice<UInt8>, headerLength: Int
     ) throws(WireError) -> [TCPOption] {
+        guard headerLength > minimumHeaderLength else { return [] }
         var options: [TCPOption] = []
+        options.reserveCapacity(countOptions(bytes, headerLength: headerLength))
         let base = bytes.startIndex
         var offset = minimumHeaderLength
         while offset < headerLength {
@@ -152,56 +157,63 @@ public struct TCPHeaderView: Sendable {
                     kind: kind, length: length, offset: offset,
                     reason: "length \(length), expected at most \(left) (end of options)")
             }
-            let data = bytes[(base + offset + 2)..<(base + offset + length)]
-            options.append(try decodeOption(kind: kind, data: data, offset: offset))
+            options.append(try decodeOption(bytes, at: base + offset, kind: kind, length: length, offset: offset))
             offset += length
         }
         return options
     }
 
-    /// Decodes one option of kind ≥ 2 whose length byte has been checked against the options area.
-    private static func decodeOption(
-        kind: UInt8, data: ArraySlice<UInt8>, offset: Int
-    ) throws(WireError) -> TCPOption {
-        let length = data.count + 2
-        func require(_ expected: Int) throws(WireError) {
-            guard length == expected else {
-                throw .badOption(kind: kind, length: length, offset: offset, reason: "length \(length), expected \(expected)")
+    /// How many options `parseOptions` will find if the area is well formed, so the list is allocated once.
+    private static func countOptions(_ bytes: ArraySlice<UInt8>, headerLength: Int) -> Int {
+        let base = bytes.startIndex
+        var offset = minimumHeaderLength
+        var count = 0
+        while offset < headerLength, bytes[base + offset] != 0 {
+            count += 1
+            if bytes[base + offset] == 1 {
+                offset += 1
+            } else if offset + 1 < headerLength {
+                offset += max(2, Int(bytes[base + offset + 1]))
+            } else {
+                break
             }
         }
-        func read32(_ at: Int) -> UInt32 {
-            let i = data.startIndex + at
-            return UInt32(data[i]) << 24 | UInt32(data[i + 1]) << 16 | UInt32(data[i + 2]) << 8 | UInt32(data[i + 3])
+        return count
+    }
+
+    /// Decodes one option of kind ≥ 2 starting at index `start` of `bytes`, whose length byte has been checked
+    /// against the options area (so `start ..< start + length` is in bounds). `offset` is for error messages.
+    private static func decodeOption(
+        _ bytes: ArraySlice<UInt8>, at start: Int, kind: UInt8, length: Int, offset: Int
+    ) throws(WireError) -> TCPOption {
+        func read16(_ at: Int) -> UInt16 { UInt16(bytes[start + at]) << 8 | UInt16(bytes[start + at + 1]) }
+        func read32(_ at: Int) -> UInt32 { UInt32(read16(at)) << 16 | UInt32(read16(at + 2)) }
+        func wrongLength(_ expected: String) -> WireError {
+            .badOption(kind: kind, length: length, offset: offset, reason: "length \(length), expected \(expected)")
         }
         switch kind {
         case 2:
-            try require(4)
-            return .maximumSegmentSize(UInt16(data[data.startIndex]) << 8 | UInt16(data[data.startIndex + 1]))
+            guard length == 4 else { throw wrongLength("4") }
+            return .maximumSegmentSize(read16(2))
         case 3:
-            try require(3)
-            return .windowScale(data[data.startIndex])
+            guard length == 3 else { throw wrongLength("3") }
+            return .windowScale(bytes[start + 2])
         case 4:
-            try require(2)
+            guard length == 2 else { throw wrongLength("2") }
             return .sackPermitted
         case 5:
-            guard data.count % 8 == 0 else {
-                throw .badOption(
-                    kind: kind, length: length, offset: offset,
-                    reason: "length \(length), expected 2 + 8n (2, 10, 18, 26 or 34)")
-            }
+            guard (length - 2) % 8 == 0 else { throw wrongLength("2 + 8n (2, 10, 18, 26 or 34)") }
             var blocks: [SACKBlock] = []
-            blocks.reserveCapacity(data.count / 8)
-            var at = 0
-            while at < data.count {
+            blocks.reserveCapacity((length - 2) / 8)
+            for at in stride(from: 2, to: length, by: 8) {
                 blocks.append(SACKBlock(left: SeqNumber(read32(at)), right: SeqNumber(read32(at + 4))))
-                at += 8
             }
             return .sack(blocks)
         case 8:
-            try require(10)
-            return .timestamps(value: read32(0), echoReply: read32(4))
+            guard length == 10 else { throw wrongLength("10") }
+            return .timestamps(value: read32(2), echoReply: read32(6))
         default:
-            return .unknown(kind: kind, data: Array(data))
+            return .unknown(kind: kind, data: Array(bytes[(start + 2)..<(start + length)]))
         }
     }
 }

@@ -48,9 +48,11 @@ extension TCPPacket {
 
     /// The datagram as it goes on the wire: IPv4 header, TCP header, options, payload; both checksums set.
     public func encoded() -> [UInt8] {
-        var out: [UInt8] = []
-        encode(into: &out)
-        return out
+        let layout = WireLayout(self)
+        return [UInt8](unsafeUninitializedCapacity: layout.totalLength) { buffer, initializedCount in
+            write(into: UnsafeMutableRawBufferPointer(buffer), layout: layout)
+            initializedCount = layout.totalLength
+        }
     }
 
     /// Appends the encoded datagram to `out`, growing it at most once.
@@ -58,11 +60,17 @@ extension TCPPacket {
     /// The IPv4 header's `protocolNumber` is written as is (normally 6); the TCP checksum always uses 6.
     public func encode(into out: inout [UInt8]) {
         let layout = WireLayout(self)
-        reserve(&out, extra: layout.totalLength)
-        ip.emit(
-            into: &out, headerLength: layout.ipHeaderLength, totalLength: layout.totalLength, moreFragments: false,
+        appendZeros(&out, count: layout.totalLength) { raw in write(into: raw, layout: layout) }
+    }
+
+    /// Writes every byte of `raw`, which is exactly `layout.totalLength` bytes long.
+    private func write(into raw: UnsafeMutableRawBufferPointer, layout: WireLayout) {
+        var writer = ByteWriter(raw)
+        ip.write(
+            into: &writer, headerLength: layout.ipHeaderLength, totalLength: layout.totalLength, moreFragments: false,
             fragmentOffset: 0)
-        tcp.emit(into: &out, layout: layout, source: ip.source, destination: ip.destination)
+        tcp.write(into: &writer, layout: layout, source: ip.source, destination: ip.destination)
+        writer.finish()
     }
 }
 
@@ -91,6 +99,11 @@ public struct IPv4Datagram: Hashable, Sendable {
             fragmentOffset: view.fragmentOffset)
     }
 
+    /// Parses an array; the payload is a slice of `bytes`.
+    public init(parsing bytes: [UInt8], verifyChecksum: Bool = true) throws(WireError) {
+        try self.init(parsing: bytes[...], verifyChecksum: verifyChecksum)
+    }
+
     /// Bytes `encoded()` produces.
     public var encodedLength: Int {
         let headerLength = header.encodedHeaderLength
@@ -99,20 +112,27 @@ public struct IPv4Datagram: Hashable, Sendable {
 
     /// The datagram as it goes on the wire, with its header checksum set. The payload is written as is.
     public func encoded() -> [UInt8] {
-        var out: [UInt8] = []
-        encode(into: &out)
-        return out
+        let totalLength = encodedLength
+        return [UInt8](unsafeUninitializedCapacity: totalLength) { buffer, initializedCount in
+            write(into: UnsafeMutableRawBufferPointer(buffer))
+            initializedCount = totalLength
+        }
     }
 
     /// Appends the encoded datagram to `out`, growing it at most once.
     public func encode(into out: inout [UInt8]) {
+        appendZeros(&out, count: encodedLength) { raw in write(into: raw) }
+    }
+
+    /// Writes every byte of `raw`, which is exactly `encodedLength` bytes long.
+    private func write(into raw: UnsafeMutableRawBufferPointer) {
+        var writer = ByteWriter(raw)
         let headerLength = header.encodedHeaderLength
-        let payloadCount = min(payload.count, maximumTotalLength - headerLength)
-        reserve(&out, extra: headerLength + payloadCount)
-        header.emit(
-            into: &out, headerLength: headerLength, totalLength: headerLength + payloadCount,
-            moreFragments: moreFragments, fragmentOffset: fragmentOffset)
-        out.append(contentsOf: payload.prefix(payloadCount))
+        header.write(
+            into: &writer, headerLength: headerLength, totalLength: raw.count, moreFragments: moreFragments,
+            fragmentOffset: fragmentOffset)
+        writer.append(payload.prefix(raw.count - headerLength))
+        writer.finish()
     }
 }
 
@@ -124,7 +144,7 @@ private let maximumTotalLength = 65535
 /// The options area of both headers is at most 40 bytes (IHL and data offset are 4-bit word counts).
 private let maximumOptionsLength = 40
 
-/// Sizes of one encoded `TCPPacket`, computed once so that capacity is reserved once.
+/// Sizes of one encoded `TCPPacket`, computed once so that the buffer is sized once.
 private struct WireLayout {
     var ipHeaderLength: Int
     /// How many of `tcp.options` are written (a prefix of the list).
@@ -151,33 +171,85 @@ private struct WireLayout {
     }
 }
 
-/// Grows `out` so that `extra` more bytes fit, geometrically, so that appending many packets stays linear.
-private func reserve(_ out: inout [UInt8], extra: Int) {
-    let needed = out.count + extra
-    if out.capacity < needed { out.reserveCapacity(max(needed, 2 * out.capacity)) }
+/// Appends `count` zero bytes to `out`, then lets `write` fill exactly those bytes.
+///
+/// Capacity grows geometrically, so that appending many packets to one buffer stays linear.
+private func appendZeros(_ out: inout [UInt8], count: Int, _ write: (UnsafeMutableRawBufferPointer) -> Void) {
+    let start = out.count
+    if out.capacity < start + count { out.reserveCapacity(max(start + count, 2 * out.capacity)) }
+    out.append(contentsOf: repeatElement(0, count: count))
+    out.withUnsafeMutableBytes { raw in write(UnsafeMutableRawBufferPointer(rebasing: raw[start..<(start + count)])) }
 }
 
-extension Array where Element == UInt8 {
-    fileprivate mutating func appendBigEndian(_ value: UInt16) {
-        append(UInt8(truncatingIfNeeded: value >> 8))
-        append(UInt8(truncatingIfNeeded: value))
+/// Writes big-endian fields front to back into a buffer sized by the caller.
+///
+/// Every write is bounds-checked (a failure is a bug in the length computation above, never a property of
+/// the packet), and `finish()` checks that the buffer was filled exactly, so no byte is left uninitialized.
+private struct ByteWriter {
+    let raw: UnsafeMutableRawBufferPointer
+    private(set) var offset = 0
+
+    init(_ raw: UnsafeMutableRawBufferPointer) { self.raw = raw }
+
+    @inline(__always)
+    private func check(_ count: Int) {
+        precondition(count <= raw.count - offset, "ByteWriter: write past the computed packet length")
     }
 
-    fileprivate mutating func appendBigEndian(_ value: UInt32) {
-        append(UInt8(truncatingIfNeeded: value >> 24))
-        append(UInt8(truncatingIfNeeded: value >> 16))
-        append(UInt8(truncatingIfNeeded: value >> 8))
-        append(UInt8(truncatingIfNeeded: value))
+    @inline(__always)
+    mutating func append(_ value: UInt8) {
+        check(1)
+        raw.storeBytes(of: value, toByteOffset: offset, as: UInt8.self)
+        offset += 1
     }
 
-    fileprivate mutating func appendZeros(_ count: Int) {
-        for _ in 0..<Swift.max(0, count) { append(0) }
+    @inline(__always)
+    mutating func append(_ value: UInt16) {
+        check(2)
+        raw.storeBytes(of: value.bigEndian, toByteOffset: offset, as: UInt16.self)
+        offset += 2
     }
 
-    /// Stores a checksum at `index` (big-endian); `index + 1` must be in bounds.
-    fileprivate mutating func storeChecksum(_ value: UInt16, at index: Int) {
-        self[index] = UInt8(truncatingIfNeeded: value >> 8)
-        self[index + 1] = UInt8(truncatingIfNeeded: value)
+    @inline(__always)
+    mutating func append(_ value: UInt32) {
+        check(4)
+        raw.storeBytes(of: value.bigEndian, toByteOffset: offset, as: UInt32.self)
+        offset += 4
+    }
+
+    @inline(__always)
+    mutating func append(_ bytes: ArraySlice<UInt8>) {
+        check(bytes.count)
+        let destination = UnsafeMutableRawBufferPointer(rebasing: raw[offset..<(offset + bytes.count)])
+        bytes.withUnsafeBytes { destination.copyMemory(from: $0) }
+        offset += bytes.count
+    }
+
+    @inline(__always)
+    mutating func append(_ bytes: [UInt8]) { append(bytes[...]) }
+
+    mutating func appendZeros(_ count: Int) {
+        guard count > 0 else { return }
+        check(count)
+        let destination = UnsafeMutableRawBufferPointer(rebasing: raw[offset..<(offset + count)])
+        destination.initializeMemory(as: UInt8.self, repeating: 0)
+        offset += count
+    }
+
+    /// Overwrites a 16-bit field written earlier (a checksum).
+    @inline(__always)
+    func store(_ value: UInt16, at position: Int) {
+        precondition(position >= 0 && position + 2 <= offset, "ByteWriter: checksum outside the written bytes")
+        raw.storeBytes(of: value.bigEndian, toByteOffset: position, as: UInt16.self)
+    }
+
+    /// The bytes written from `position` on.
+    func written(from position: Int) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(rebasing: raw[position..<offset])
+    }
+
+    func finish() {
+        precondition(offset == raw.count, "ByteWriter: packet shorter than its computed length")
     }
 }
 
@@ -187,94 +259,92 @@ extension IPv4Header {
         IPv4HeaderView.minimumHeaderLength + min(maximumOptionsLength, (options.count + 3) & ~3)
     }
 
-    /// Appends the header with its checksum. `headerLength` is `encodedHeaderLength`.
-    fileprivate func emit(
-        into out: inout [UInt8], headerLength: Int, totalLength: Int, moreFragments: Bool, fragmentOffset: Int
+    /// Writes the header with its checksum. `headerLength` is `encodedHeaderLength`.
+    fileprivate func write(
+        into writer: inout ByteWriter, headerLength: Int, totalLength: Int, moreFragments: Bool, fragmentOffset: Int
     ) {
-        let start = out.count
-        out.append(0x40 | UInt8(truncatingIfNeeded: headerLength / 4))
-        out.append(typeOfService)
-        out.appendBigEndian(UInt16(truncatingIfNeeded: totalLength))
-        out.appendBigEndian(identification)
+        let start = writer.offset
+        writer.append(0x40 | UInt8(truncatingIfNeeded: headerLength / 4))
+        writer.append(typeOfService)
+        writer.append(UInt16(truncatingIfNeeded: totalLength))
+        writer.append(identification)
         var flagsAndOffset = UInt16(truncatingIfNeeded: max(0, min(fragmentOffset, 65528)) / 8)
         if dontFragment { flagsAndOffset |= 0x4000 }
         if moreFragments { flagsAndOffset |= 0x2000 }
-        out.appendBigEndian(flagsAndOffset)
-        out.append(ttl)
-        out.append(protocolNumber)
-        out.appendBigEndian(UInt16(0))  // Checksum, set below.
-        out.appendBigEndian(source.rawValue)
-        out.appendBigEndian(destination.rawValue)
+        writer.append(flagsAndOffset)
+        writer.append(ttl)
+        writer.append(protocolNumber)
+        writer.append(UInt16(0))  // Checksum, set below.
+        writer.append(source.rawValue)
+        writer.append(destination.rawValue)
         let optionsWritten = min(options.count, maximumOptionsLength)
-        out.append(contentsOf: options.prefix(optionsWritten))
-        out.appendZeros(headerLength - IPv4HeaderView.minimumHeaderLength - optionsWritten)
-        let checksum = InternetChecksum.checksum(out[start...])
-        out.storeChecksum(checksum, at: start + 10)
+        writer.append(options.prefix(optionsWritten))
+        writer.appendZeros(headerLength - IPv4HeaderView.minimumHeaderLength - optionsWritten)
+        writer.store(InternetChecksum.checksum(writer.written(from: start)), at: start + 10)
     }
 }
 
 extension TCPSegment {
-    /// Appends header, options, padding and payload, then sets the checksum over the pseudo-header.
-    fileprivate func emit(
-        into out: inout [UInt8], layout: WireLayout, source: IPv4Address, destination: IPv4Address
+    /// Writes header, options, padding and payload, then sets the checksum over the pseudo-header.
+    fileprivate func write(
+        into writer: inout ByteWriter, layout: WireLayout, source: IPv4Address, destination: IPv4Address
     ) {
-        let start = out.count
-        out.appendBigEndian(sourcePort)
-        out.appendBigEndian(destinationPort)
-        out.appendBigEndian(seq.rawValue)
-        out.appendBigEndian(ackNumber.rawValue)
-        out.append(UInt8(truncatingIfNeeded: layout.tcpHeaderLength / 4) << 4)
-        out.append(flags.rawValue)
-        out.appendBigEndian(window)
-        out.appendBigEndian(UInt16(0))  // Checksum, set below.
-        out.appendBigEndian(urgentPointer)
-        for option in options.prefix(layout.optionCount) { option.emit(into: &out) }
-        out.appendZeros(layout.tcpHeaderLength - TCPHeaderView.minimumHeaderLength - layout.optionBytes)
-        out.append(contentsOf: payload.prefix(layout.payloadCount))
+        let start = writer.offset
+        writer.append(sourcePort)
+        writer.append(destinationPort)
+        writer.append(seq.rawValue)
+        writer.append(ackNumber.rawValue)
+        writer.append(UInt8(truncatingIfNeeded: layout.tcpHeaderLength / 4) << 4)
+        writer.append(flags.rawValue)
+        writer.append(window)
+        writer.append(UInt16(0))  // Checksum, set below.
+        writer.append(urgentPointer)
+        for option in options.prefix(layout.optionCount) { option.write(into: &writer) }
+        writer.appendZeros(layout.tcpHeaderLength - TCPHeaderView.minimumHeaderLength - layout.optionBytes)
+        writer.append(payload.prefix(layout.payloadCount))
+        let segment = writer.written(from: start)
         let pseudo = InternetChecksum.pseudoHeaderSum(
-            source: source, destination: destination, protocolNumber: IPv4Header.protocolTCP,
-            length: out.count - start)
-        let checksum = InternetChecksum.checksum(out[start...], initial: pseudo)
-        out.storeChecksum(checksum, at: start + 16)
+            source: source, destination: destination, protocolNumber: IPv4Header.protocolTCP, length: segment.count)
+        writer.store(InternetChecksum.checksum(segment, initial: pseudo), at: start + 16)
     }
 }
 
 extension TCPOption {
-    /// Appends kind, length and data. The caller has checked that the option fits in 40 bytes, so the
+    /// Writes kind, length and data. The caller has checked that the option fits in 40 bytes, so the
     /// length byte cannot overflow.
-    fileprivate func emit(into out: inout [UInt8]) {
+    fileprivate func write(into writer: inout ByteWriter) {
         switch self {
         case .endOfList:
-            out.append(0)
+            writer.append(UInt8(0))
         case .noOperation:
-            out.append(1)
+            writer.append(UInt8(1))
         case .maximumSegmentSize(let value):
-            out.append(2)
-            out.append(4)
-            out.appendBigEndian(value)
+            writer.append(UInt8(2))
+            writer.append(UInt8(4))
+            writer.append(value)
         case .windowScale(let shift):
-            out.append(3)
-            out.append(3)
-            out.append(shift)
+            writer.append(UInt8(3))
+            writer.append(UInt8(3))
+            writer.append(shift)
         case .sackPermitted:
-            out.append(4)
-            out.append(2)
+            writer.append(UInt8(4))
+            writer.append(UInt8(2))
         case .sack(let blocks):
-            out.append(5)
-            out.append(UInt8(truncatingIfNeeded: 2 + 8 * blocks.count))
+            writer.append(UInt8(5))
+            writer.append(UInt8(truncatingIfNeeded: 2 + 8 * blocks.count))
             for block in blocks {
-                out.appendBigEndian(block.left.rawValue)
-                out.appendBigEndian(block.right.rawValue)
+                writer.append(block.left.rawValue)
+                writer.append(block.right.rawValue)
             }
         case .timestamps(let value, let echoReply):
-            out.append(8)
-            out.append(10)
-            out.appendBigEndian(value)
-            out.appendBigEndian(echoReply)
+            writer.append(UInt8(8))
+            writer.append(UInt8(10))
+            writer.append(value)
+            writer.append(echoReply)
         case .unknown(let kind, let data):
-            out.append(kind)
-            out.append(UInt8(truncatingIfNeeded: 2 + data.count))
-            out.append(contentsOf: data)
+            writer.append(kind)
+            writer.append(UInt8(truncatingIfNeeded: 2 + data.count))
+            writer.append(data)
         }
     }
 }

@@ -1,0 +1,60 @@
+import ArgumentParser
+import Devices
+import PcapIO
+import SimClock
+import Simulation
+
+/// Options shared by the commands that run a simulation.
+struct RunOptions: ParsableArguments {
+    @Option(help: "Seed for every random choice (ISNs, ports, faults).")
+    var seed: UInt64 = 1
+
+    @Option(help: "One-way link delay in milliseconds.")
+    var delay: Double = 0.5
+
+    @Option(help: "Percentage of packets lost on each link (0-100).")
+    var loss: Double = 0
+
+    @Option(help: "Percentage of packets duplicated on each link (0-100).")
+    var duplicate: Double = 0
+
+    @Option(help: "Percentage of packets held back 5 ms so later ones overtake them (0-100).")
+    var reorder: Double = 0
+
+    @Flag(help: "Print raw sequence numbers instead of numbers relative to each side's ISN (tcpdump -S).")
+    var absoluteSequenceNumbers = false
+
+    @Flag(name: .shortAndLong, help: "Print only the summary, not the timeline.")
+    var quiet = false
+
+    func validate() throws {
+        for (name, value) in [("--loss", loss), ("--duplicate", duplicate), ("--reorder", reorder)] {
+            guard (0...100).contains(value) else {
+                throw ValidationError("\(name) expects a percentage from 0 to 100, found \(value)")
+            }
+        }
+        guard delay >= 0 && delay <= 60_000 else {
+            throw ValidationError("--delay expects milliseconds from 0 to 60000, found \(delay)")
+        }
+    }
+
+    var linkDelay: SimDuration { .seconds(delay / 1000) }
+
+    var faultPlan: FaultPlan? {
+        guard loss > 0 || duplicate > 0 || reorder > 0 else { return nil }
+        var plan = FaultPlan()
+        plan.dropProbability = loss / 100
+        plan.duplicateProbability = duplicate / 100
+        plan.reorderProbability = reorder / 100
+        return plan
+    }
+}
+
+/// Opens the pcap file a command writes, with a one-line error if it cannot.
+func openCapture(_ path: String) throws -> PcapFileWriter {
+    do {
+        return try PcapFileWriter(path: path)
+    } catch {
+        throw CLIError("\(error)")
+    }
+}

@@ -1,0 +1,77 @@
+import SimClock
+import TCPCore
+import TCPWire
+import Testing
+
+@Suite("ESTABLISHED: zero window")
+struct ZeroWindowTests {
+    /// The probe: a zero-length segment one below SND.NXT, which the peer must answer with an ACK that
+    /// carries its current window (RFC 9293 §3.10.7.4 first step: unacceptable segments are ACKed).
+    static let probe = TCPSegment.fromUs.with { $0.seq = localISS }
+
+    // RFC 9293 §3.8.6.1: with a zero offered window, nothing is sent; "the transmitting host SHOULD send the
+    // first zero-window probe when a zero window has existed for the retransmission timeout period".
+    @Test func zeroWindowHoldsDataUntilTheFirstProbe() {
+        var h = Harness.established(synAck: .peerSynAck.with { $0.window = 0 })
+        #expect(h.write(bytes(100)) == [])
+        #expect(h.connection.unsentCount == 100)
+        #expect(h.connection.bytesInFlight == 0)
+        #expect(h.connection.nextDeadline == SimInstant.zero + .seconds(1))
+        #expect(h.advance(by: .nanoseconds(999_999_999)) == [])
+        #expect(h.advance(by: .nanoseconds(1)) == [Self.probe])
+        #expect(h.state == .established)
+    }
+
+    // RFC 9293 §3.8.6.1 (MUST-36 window probing, "SHOULD increase exponentially the interval between
+    // successive probes"): 1 s, then 2 s, then 4 s; the connection is never aborted for a closed window.
+    @Test func probesBackOffExponentially() {
+        var h = Harness.established(synAck: .peerSynAck.with { $0.window = 0 })
+        h.write(bytes(100))
+        #expect(h.advance(by: .seconds(1)) == [Self.probe])
+        #expect(h.advance(by: .milliseconds(1999)) == [])
+        #expect(h.advance(by: .milliseconds(1)) == [Self.probe])
+        #expect(h.advance(by: .milliseconds(3999)) == [])
+        #expect(h.advance(by: .milliseconds(1)) == [Self.probe])
+        h.advance(by: .seconds(3600))
+        #expect(h.state == .established)
+    }
+
+    // A window that closes while data is queued: the ACK of the first segment says 0; the rest waits.
+    @Test func windowClosingMidStreamStopsSending() {
+        var h = Harness.established(synAck: .peerSynAck.with { $0.window = 1000 })
+        h.write(bytes(1500))
+        h.expectReply(to: .fromPeer.with { $0.ackNumber = localISS + 1001; $0.window = 0 })
+        #expect(h.connection.unsentCount == 500)
+        #expect(h.connection.retransmitDeadline == nil)
+        #expect(h.advance(by: .seconds(1)) == [Self.probe.with { $0.seq = localISS + 1000 }])
+    }
+
+    // RFC 9293 §3.10.7.4 fifth step: the window update in the probe's answer resumes sending at once,
+    // and the persist timer stops.
+    @Test func windowUpdateResumesSending() {
+        var h = Harness.established(synAck: .peerSynAck.with { $0.window = 0 })
+        h.write(bytes(100))
+        h.advance(by: .seconds(1))
+        h.expectReply(to: .fromPeer.with { $0.window = 4096 },
+                      .fromUs.with { $0.flags = [.ack, .psh]; $0.payload = bytes(100)[...] })
+        #expect(h.connection.persistDeadline == nil)
+        #expect(h.connection.nextDeadline == h.now + .seconds(1))        // now the retransmission timer
+    }
+
+    // Our side: a full receive buffer advertises a zero window, and the peer's probe is answered with an
+    // ACK at RCV.NXT (RFC 9293 §3.10.7.4 first step: zero window, only SEG.SEQ = RCV.NXT and no data).
+    @Test func fullReceiveBufferAdvertisesZeroAndAnswersProbes() {
+        var parameters = TCPParameters.rfc9293
+        parameters.receiveBufferSize = 1000
+        var h = Harness.established(parameters)
+        h.send(Harness.peerData(bytes(1000)))
+        #expect(h.advance(by: parameters.delayedAckTimeout) == [.fromUs.with { $0.ackNumber = remoteISS + 1001; $0.window = 0 }])
+        // A probe with one new byte is not acceptable with a zero window: ACK, nothing stored.
+        h.expectReply(to: Harness.peerData(bytes(1, from: 1000), at: 1000),
+                      .fromUs.with { $0.ackNumber = remoteISS + 1001; $0.window = 0 })
+        #expect(h.connection.readableCount == 1000)
+        // Reading opens the window and announces it (receiver SWS avoidance allows a full buffer's worth).
+        #expect(h.read().count == 1000)
+        #expect(h.lastSent == [.fromUs.with { $0.ackNumber = remoteISS + 1001; $0.window = 1000 }])
+    }
+}
