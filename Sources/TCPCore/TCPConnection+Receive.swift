@@ -91,6 +91,16 @@ extension TCPConnection {
 
     private mutating func receiveSynchronized(_ original: TCPSegment, now: SimInstant, into out: inout TCPOutput) {
         var segment = original
+        // RFC 9293 §3.10.7.4 first check: "If the RCV.WND is zero, no segments will be acceptable, but special
+        // allowance should be made to accept valid ACKs, URGs, and RSTs." A segment at RCV.NXT loses its text
+        // and FIN (which are not acceptable and get an ACK) and goes on with its ACK field.
+        if receive.advertisedWindow == 0 && segment.seq == receive.next && segment.sequenceLength > 0
+            && !segment.flags.contains(.syn)
+        {
+            segment.payload = []
+            segment.flags.remove(.fin)
+            ackNow = true
+        }
         let flags = segment.flags
         // A retransmitted SYN in SYN-RECEIVED: the peer missed our SYN,ACK; send it again (as Linux does).
         if state == .synReceived, flags.contains(.syn), !flags.contains(.ack), segment.seq == receive.initial {

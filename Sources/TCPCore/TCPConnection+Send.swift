@@ -60,7 +60,10 @@ extension TCPConnection {
             while sendNextSegment(now: now, into: &out) {}
         }
         if ackNow && state != .closed && state != .connectSyn && state != .listen {
-            emit(makeSegment(seq: send.next, flags: .ack), into: &out)
+            // A bare ACK carries SND.MAX, not SND.NXT: after a timeout moved SND.NXT back, an ACK numbered
+            // from there would itself be unacceptable to the peer, and two such peers would ACK each other
+            // forever (as 4.4BSD's tcp_output notes).
+            emit(makeSegment(seq: send.highestSent, flags: .ack), into: &out)
         }
         updatePersistTimer(now: now)
     }

@@ -2,6 +2,11 @@ import SimClock
 import TCPCore
 import TCPWire
 import Testing
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// SplitMix64, local to the tests so that a seed means the same run whatever SimClock does.
 struct TestRandom {
@@ -109,10 +114,28 @@ func runRandomSession(seed: UInt64, operations: Int = 300) -> SessionReport {
         if state == .timeWait {
             #expect(connection.timeWaitDeadline != nil, "\(place): TIME-WAIT without its timer")
         }
+        // An acknowledged FIN never leaves the connection waiting for that acknowledgment.
+        if connection.finAcknowledged {
+            #expect(![.finWait1, .closing, .lastAck].contains(state), "\(place): FIN acknowledged in \(state)")
+        }
+        for segment in h.lastSent {
+            #expect(segment.payload.count <= connection.send.maximumSegmentSize, "\(place): \(segment.summary)")
+            // A RST answering a bad ACK carries <SEQ=SEG.ACK>; everything else stays inside what we sent.
+            if !segment.flags.contains(.rst) {
+                #expect(segment.seq + segment.sequenceLength <= connection.send.highestSent, "\(place): \(segment.summary)")
+            }
+            if segment.flags.contains(.ack) && !segment.flags.contains(.rst) {
+                #expect(segment.ackNumber <= connection.receive.next, "\(place): \(segment.summary)")
+            }
+            if segment.flags.contains(.syn) {
+                #expect(segment.payload.isEmpty && segment.seq == connection.send.initial, "\(place): \(segment.summary)")
+            }
+        }
     }
 
     check(h, after: "open")
     for step in 0..<operations {
+        let closedBefore = h.state == .closed
         let roll = random.below(100)
         let operation: String
         switch roll {
@@ -175,6 +198,14 @@ func runRandomSession(seed: UInt64, operations: Int = 300) -> SessionReport {
             operation = "abort"
         }
         check(h, after: "step \(step): \(operation)")
+        if closedBefore {
+            #expect(h.last.isEmpty, "\(context), step \(step): output from CLOSED: \(h.lastSent.map(\.summary))")
+        }
+        // Before the handshake completes, no data and no FIN leave us.
+        if [.connectSyn, .synReceived].contains(h.state) {
+            #expect(h.lastSent.allSatisfy { $0.payload.isEmpty && !$0.flags.contains(.fin) },
+                    "\(context), step \(step): \(h.lastSent.map(\.summary))")
+        }
         // Terminal events come only with the move to CLOSED, and only once.
         let terminal: Set<ConnectionEvent> = [.closed, .reset, .refused, .timedOut]
         let terminalEvents = h.events.filter(terminal.contains)
@@ -188,6 +219,12 @@ func runRandomSession(seed: UInt64, operations: Int = 300) -> SessionReport {
     return report
 }
 
+/// `TCPCORE_SEED_HUNT` from the environment, read without Foundation.
+let seedHuntCount: Int = {
+    guard let value = getenv("TCPCORE_SEED_HUNT") else { return 0 }
+    return Int(String(cString: value)) ?? 0
+}()
+
 @Suite("Random operation sequences")
 struct PropertyTests {
     // Whatever the peer sends and whenever: no trap, a valid RFC state, every transition recorded once with
@@ -195,6 +232,11 @@ struct PropertyTests {
     @Test(arguments: 0..<200 as Range<UInt64>)
     func randomSessionsKeepTheInvariants(seed: UInt64) {
         runRandomSession(seed: seed)
+    }
+
+    // A longer hunt on demand: TCPCORE_SEED_HUNT=<count> runs that many more seeds (not in CI).
+    @Test(.enabled(if: seedHuntCount > 0)) func seedHunt() {
+        for seed in 10_000..<(10_000 + UInt64(seedHuntCount)) { runRandomSession(seed: seed, operations: 400) }
     }
 
     // The sweep above must actually reach every state a TCB can be in, or it proves little.

@@ -74,4 +74,23 @@ struct ZeroWindowTests {
         #expect(h.read().count == 1000)
         #expect(h.lastSent == [.fromUs.with { $0.ackNumber = remoteISS + 1001; $0.window = 1000 }])
     }
+
+    // RFC 9293 §3.10.7.4 first step: "If the RCV.WND is zero, no segments will be acceptable, but special
+    // allowance should be made to accept valid ACKs, URGs, and RSTs." The text is dropped and ACKed; the
+    // ACK it carries still acknowledges our data.
+    @Test func closedReceiveWindowStillTakesTheAckOfADataSegment() {
+        var parameters = TCPParameters.rfc9293
+        parameters.receiveBufferSize = 1000
+        var h = Harness.established(parameters)
+        h.write(bytes(100))
+        h.send(Harness.peerData(bytes(1000)))
+        h.advance(by: parameters.delayedAckTimeout)
+        #expect(h.connection.receive.advertisedWindow == 0)
+        h.expectReply(to: Harness.peerData(bytes(1, from: 1000), at: 1000, flags: [.ack, .fin]).with { $0.ackNumber = localISS + 101 },
+                      .fromUs.with { $0.seq = localISS + 101; $0.ackNumber = remoteISS + 1001; $0.window = 0 })
+        #expect(h.connection.send.unacknowledged == localISS + 101)
+        #expect(h.connection.nextDeadline == nil)
+        #expect(h.connection.readableCount == 1000)
+        #expect(h.state == .established)
+    }
 }
