@@ -81,9 +81,13 @@ extension TCPConnection {
         guard length > 0 || (sendsFin && unsent == 0) else { return false }
         // Sender SWS avoidance (RFC 9293 §3.8.6.2.1): a short segment only when it empties the queue or the
         // usable window is at least half the largest window the peer offered.
-        if length < send.maximumSegmentSize && length < unsent && usable < send.maximumWindow / 2 {
+        // Condition (4), "the data is PUSHed and the override timeout occurs", is `overrideSenderSWS`.
+        if length < send.maximumSegmentSize && length < unsent && usable < send.maximumWindow / 2
+            && !overrideSenderSWS
+        {
             return false
         }
+        overrideSenderSWS = false
         var flags: TCPFlags = .ack
         if length > 0 && (!parameters.pushOnlyAtEndOfQueue || length == unsent) { flags.insert(.psh) }
         if sendsFin { flags.insert(.fin) }
@@ -101,8 +105,10 @@ extension TCPConnection {
     }
 
     /// RFC 9293 §3.8.6.1: with data waiting, nothing in flight and a zero window, probe the window.
+    /// RFC 9293 §3.8.6.2.1 (4): with a window too small for sender SWS avoidance, the same timer is the
+    /// override timeout. Either way no ACK is coming to restart sending, so a timer must.
     private mutating func updatePersistTimer(now: SimInstant) {
-        let stalled = state.isSynchronized && unsentCount > 0 && bytesInFlight == 0 && send.window == 0
+        let stalled = state.isSynchronized && state != .timeWait && unsentCount > 0 && bytesInFlight == 0
         if !stalled {
             persistDeadline = nil
             persistBackoff = 0

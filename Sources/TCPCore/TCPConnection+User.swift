@@ -96,8 +96,13 @@ extension TCPConnection {
         if let deadline = persistDeadline, deadline <= now {
             persistDeadline = nil
             persistBackoff += 1
-            // Zero-window probe: an old sequence number elicits an ACK with the current window.
-            emit(makeSegment(seq: send.next - 1, flags: .ack), into: &out)
+            if send.window > bytesInFlight {
+                // RFC 9293 §3.8.6.2.1 (4): the override timeout; `flush` below sends what the window allows.
+                overrideSenderSWS = true
+            } else {
+                // Zero-window probe: an old sequence number elicits an ACK with the current window.
+                emit(makeSegment(seq: send.next - 1, flags: .ack), into: &out)
+            }
             persistDeadline = now + persistInterval
         }
         if let deadline = delayedAckDeadline, deadline <= now {

@@ -125,6 +125,9 @@ public struct TCPConnection: Sendable {
     public internal(set) var delayedAckDeadline: SimInstant?
     public internal(set) var persistDeadline: SimInstant?
     var persistBackoff = 0
+    /// The override timeout fired: the next segment may be smaller than sender SWS avoidance allows
+    /// (RFC 9293 §3.8.6.2.1 (4)).
+    var overrideSenderSWS = false
     public internal(set) var timeWaitDeadline: SimInstant?
 
     // MARK: RTT estimation (RFC 6298)

@@ -137,7 +137,16 @@ struct TwoEndsTests {
     // them after TIME-WAIT) without a reset or time-out.
     @Test(arguments: 0..<60 as Range<UInt64>)
     func bothStreamsArriveExactlyAndBothEndsClose(seed: UInt64) {
-        var run = TwoEnds(seed: seed, lossPercent: seed < 10 ? 0 : 10)
+        Self.check(seed: seed, lossPercent: seed < 10 ? 0 : 10)
+    }
+
+    // A longer hunt on demand (TCPCORE_SEED_HUNT=<count>), with loss rates up to 30 %.
+    @Test(.enabled(if: seedHuntCount > 0)) func seedHunt() {
+        for seed in 20_000..<(20_000 + UInt64(seedHuntCount)) { Self.check(seed: seed, lossPercent: Int(seed % 31)) }
+    }
+
+    static func check(seed: UInt64, lossPercent: Int) {
+        var run = TwoEnds(seed: seed, lossPercent: lossPercent)
         let sentByA = run.toWriteA, sentByB = run.toWriteB
         let closed = run.run()
         #expect(closed, "seed \(seed): A \(run.a.state), B \(String(describing: run.b?.state)) at \(run.now)")

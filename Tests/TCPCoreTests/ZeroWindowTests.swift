@@ -93,4 +93,18 @@ struct ZeroWindowTests {
         #expect(h.connection.readableCount == 1000)
         #expect(h.state == .established)
     }
+
+    // RFC 9293 §3.8.6.2.1: sender SWS avoidance holds back a segment smaller than both the MSS and half the
+    // largest window, but condition (4) — "the data is PUSHed and the override timeout occurs" — sends it
+    // anyway; otherwise a lost window update would leave both ends waiting for ever. The override timer
+    // here is the persist interval (RTO, at least 1 s; RFC 1122 4.2.3.4 suggests 0.1–1 s).
+    @Test func smallWindowIsUsedAfterTheOverrideTimeout() {
+        var h = Harness.established(synAck: .peerSynAck.with { $0.window = 65535 })
+        h.send(.fromPeer.with { $0.window = 1000 })
+        #expect(h.write(bytes(3000)) == [])
+        #expect(h.connection.nextDeadline == h.now + .seconds(1))
+        #expect(h.advance(by: .milliseconds(999)) == [])
+        #expect(h.advance(by: .milliseconds(1)) == [.fromUs.with { $0.payload = bytes(1000)[...] }])
+        #expect(h.connection.bytesInFlight == 1000)
+    }
 }
