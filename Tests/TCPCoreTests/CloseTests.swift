@@ -32,9 +32,9 @@ struct EstablishedCloseTests {
         h.write(bytes(300))
         #expect(h.close() == [])
         h.expectReply(to: .fromPeer.with { $0.ackNumber = localISS + 101; $0.window = 100 },
-                      .fromUs.with { $0.seq = localISS + 101; $0.payload = bytes(100, from: 100)[...] })
+                      .dataFromUs(100, at: 100))
         h.expectReply(to: .fromPeer.with { $0.ackNumber = localISS + 201; $0.window = 100 },
-                      .fromUs.with { $0.seq = localISS + 201; $0.flags = [.ack, .psh, .fin]; $0.payload = bytes(100, from: 200)[...] })
+                      .dataFromUs(100, at: 200, flags: [.ack, .psh, .fin]))
         #expect(h.connection.finSequence == localISS + 301)
     }
 
@@ -47,8 +47,8 @@ struct EstablishedCloseTests {
         h.advance(by: twoMSL)
         let path = h.allTransitions.map { "\($0.from.rfcName) → \($0.to.rfcName)" }
         #expect(path == [
-            "CLOSED → SYN-SENT", "SYN-SENT → ESTABLISHED", "ESTABLISHED → FIN-WAIT-1", "FIN-WAIT-1 → FIN-WAIT-2",
-            "FIN-WAIT-2 → TIME-WAIT", "TIME-WAIT → CLOSED",
+            "CLOSED → SYN-SENT", "SYN-SENT → ESTABLISHED", "ESTABLISHED → FIN-WAIT-1",
+            "FIN-WAIT-1 → FIN-WAIT-2", "FIN-WAIT-2 → TIME-WAIT", "TIME-WAIT → CLOSED",
         ])
         #expect(h.allTransitions.suffix(4).map(\.cause) == [
             .call("close()"), .segment("ACK of FIN"), .segment("FIN"), .timer("TIME-WAIT 2·MSL expired"),
@@ -255,7 +255,7 @@ struct CloseWaitTests {
     @Test func dataCanStillBeSent() {
         var h = Harness.closeWait()
         #expect(h.write(bytes(10)) == [
-            .fromUs.with { $0.ackNumber = remoteISS + 2; $0.flags = [.ack, .psh]; $0.payload = bytes(10)[...] }
+            .dataFromUs(10, flags: [.ack, .psh]).with { $0.ackNumber = remoteISS + 2 }
         ])
     }
 

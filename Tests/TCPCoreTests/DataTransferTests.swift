@@ -8,7 +8,7 @@ struct DataTransferTests {
     // RFC 9293 §3.8.6: the sender keeps at most SND.WND octets beyond SND.UNA in flight.
     @Test func sendingMoreThanThePeerWindowPutsOnlyAWindowInFlight() {
         var h = Harness.established(synAck: .peerSynAck.with { $0.window = 1000 })
-        #expect(h.write(bytes(3000)) == [.fromUs.with { $0.payload = bytes(1000)[...] }])
+        #expect(h.write(bytes(3000)) == [.dataFromUs(1000)])
         #expect(h.connection.bytesInFlight == 1000)
         #expect(h.connection.unsentCount == 2000)
     }
@@ -18,12 +18,12 @@ struct DataTransferTests {
         var h = Harness.established(synAck: .peerSynAck.with { $0.window = 1000 })
         h.write(bytes(3000))
         h.expectReply(to: .fromPeer.with { $0.ackNumber = localISS + 1001; $0.window = 1000 },
-                      .fromUs.with { $0.seq = localISS + 1001; $0.payload = bytes(1000, from: 1000)[...] })
+                      .dataFromUs(1000, at: 1000))
         #expect(h.events == [.writable])
         #expect(h.connection.send.unacknowledged == localISS + 1001)
         // The last segment empties the queue and carries PSH.
         h.expectReply(to: .fromPeer.with { $0.ackNumber = localISS + 2001; $0.window = 1000 },
-                      .fromUs.with { $0.seq = localISS + 2001; $0.flags = [.ack, .psh]; $0.payload = bytes(1000, from: 2000)[...] })
+                      .dataFromUs(1000, at: 2000, flags: [.ack, .psh]))
         h.expectReply(to: .fromPeer.with { $0.ackNumber = localISS + 3001; $0.window = 1000 })
         #expect(h.connection.bytesInFlight == 0)
         #expect(h.connection.nextDeadline == nil)
@@ -36,7 +36,7 @@ struct DataTransferTests {
         h.send(.fromPeer.with { $0.ackNumber = localISS + 1001; $0.window = 0 })
         #expect(h.connection.bytesInFlight == 0)
         h.expectReply(to: .fromPeer.with { $0.ackNumber = localISS + 1001; $0.window = 2000 },
-                      .fromUs.with { $0.seq = localISS + 1001; $0.flags = [.ack, .psh]; $0.payload = bytes(1000, from: 1000)[...] })
+                      .dataFromUs(1000, at: 1000, flags: [.ack, .psh]))
     }
 
     // RFC 9293 §3.10.7.4 seventh step: in-order text goes to the user's buffer and RCV.NXT advances.
@@ -112,7 +112,7 @@ struct DataTransferTests {
         var h = Harness.established()
         h.send(Harness.peerData(bytes(100)))
         #expect(h.write(bytes(10)) == [
-            .fromUs.with { $0.ackNumber = remoteISS + 101; $0.window = 65435; $0.flags = [.ack, .psh]; $0.payload = bytes(10)[...] }
+            .dataFromUs(10, flags: [.ack, .psh]).with { $0.ackNumber = remoteISS + 101; $0.window = 65435 }
         ])
         #expect(h.connection.delayedAckDeadline == nil)
     }

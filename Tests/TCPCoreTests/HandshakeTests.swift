@@ -52,7 +52,7 @@ struct SynSentTests {
     @Test func synAckWithBadAckIsAnsweredWithReset() {
         var h = Harness.synSent()
         h.expectReply(to: .peerSynAck.with { $0.ackNumber = localISS + 7 },
-                      .fromUs.with { $0.seq = localISS + 7; $0.ackNumber = SeqNumber(0); $0.flags = .rst; $0.window = 0 })
+                      .rstFromUs(seq: localISS + 7))
         #expect(h.state == .connectSyn)
         #expect(h.events.isEmpty)
     }
@@ -71,8 +71,9 @@ struct SynSentTests {
     // RFC 9293 §3.10.7.3 first step: with an unacceptable ACK and RST set, "drop the segment and return".
     @Test func resetWithBadAckIsIgnored() {
         var h = Harness.synSent()
-        h.expectReply(to: .fromPeer.with { $0.seq = SeqNumber(0); $0.flags = [.rst, .ack]; $0.ackNumber = localISS + 9 })
-        h.expectReply(to: .fromPeer.with { $0.seq = SeqNumber(0); $0.flags = [.rst, .ack]; $0.ackNumber = localISS })
+        let reset = TCPSegment.fromPeer.with { $0.seq = SeqNumber(0); $0.flags = [.rst, .ack] }
+        h.expectReply(to: reset.with { $0.ackNumber = localISS + 9 })
+        h.expectReply(to: reset.with { $0.ackNumber = localISS })
         #expect(h.state == .connectSyn)
         #expect(h.events.isEmpty)
         #expect(h.allTransitions.count == 1)
@@ -196,7 +197,7 @@ struct SynReceivedTests {
     @Test func ackOutsideTheSynIsAnsweredWithReset() {
         var h = Harness.synReceived()
         h.expectReply(to: .fromPeer.with { $0.ackNumber = localISS + 50 },
-                      .fromUs.with { $0.seq = localISS + 50; $0.ackNumber = SeqNumber(0); $0.flags = .rst; $0.window = 0 })
+                      .rstFromUs(seq: localISS + 50))
         #expect(h.state == .synReceived)
     }
 

@@ -31,6 +31,25 @@ extension TCPSegment {
         sourcePort: ourAddress.port, destinationPort: peerAddress.port, seq: localISS + 1,
         ackNumber: remoteISS + 1, flags: .ack, window: 65535)
 
+    /// Our RST: <SEQ=seq><CTL=RST>, no ACK, a zero window.
+    static func rstFromUs(seq: SeqNumber) -> TCPSegment {
+        .fromUs.with {
+            $0.seq = seq
+            $0.ackNumber = SeqNumber(0)
+            $0.flags = .rst
+            $0.window = 0
+        }
+    }
+
+    /// Our data segment right after the handshake: `count` bytes at `offset` past ISS+1.
+    static func dataFromUs(_ count: Int, at offset: Int = 0, flags: TCPFlags = .ack) -> TCPSegment {
+        .fromUs.with {
+            $0.seq = localISS + 1 + offset
+            $0.flags = flags
+            $0.payload = bytes(count, from: offset)[...]
+        }
+    }
+
     /// The peer's SYN (passive open) with an MSS option.
     static let peerSyn = TCPSegment.fromPeer.with {
         $0.seq = remoteISS

@@ -7,7 +7,8 @@ import Testing
 struct OptionsTests {
     // RFC 9293 §3.7.1: segments we send carry at most the peer's MSS (minus nothing: no IP/TCP options here).
     @Test func peerMss536LimitsOurSegmentsTo536Bytes() {
-        var h = Harness.established(synAck: .peerSynAck.with { $0.options = [.maximumSegmentSize(536)]; $0.window = 65535 })
+        var h = Harness.established(
+            synAck: .peerSynAck.with { $0.options = [.maximumSegmentSize(536)]; $0.window = 65535 })
         let sent = h.write(bytes(2000))
         #expect(sent.map(\.payload.count) == [536, 536, 536, 392])
         #expect(sent.allSatisfy { $0.payload.count <= 536 })

@@ -93,7 +93,8 @@ func runRandomSession(seed: UInt64, operations: Int = 300) -> SessionReport {
             } else {
                 #expect([.closed, .listen].contains(transition.from), "\(place): born as \(transition)")
             }
-            #expect(lastTime <= transition.time && transition.time <= h.now, "\(place): \(transition) at \(transition.time)")
+            #expect(lastTime <= transition.time && transition.time <= h.now,
+                    "\(place): \(transition) at \(transition.time)")
             #expect(transition.connection == connectionID, "\(place)")
             previous = transition.to
             lastTime = transition.time
@@ -122,13 +123,15 @@ func runRandomSession(seed: UInt64, operations: Int = 300) -> SessionReport {
             #expect(segment.payload.count <= connection.send.maximumSegmentSize, "\(place): \(segment.summary)")
             // A RST answering a bad ACK carries <SEQ=SEG.ACK>; everything else stays inside what we sent.
             if !segment.flags.contains(.rst) {
-                #expect(segment.seq + segment.sequenceLength <= connection.send.highestSent, "\(place): \(segment.summary)")
+                #expect(segment.seq + segment.sequenceLength <= connection.send.highestSent,
+                        "\(place): \(segment.summary)")
             }
             if segment.flags.contains(.ack) && !segment.flags.contains(.rst) {
                 #expect(segment.ackNumber <= connection.receive.next, "\(place): \(segment.summary)")
             }
             if segment.flags.contains(.syn) {
-                #expect(segment.payload.isEmpty && segment.seq == connection.send.initial, "\(place): \(segment.summary)")
+                #expect(segment.payload.isEmpty && segment.seq == connection.send.initial,
+                        "\(place): \(segment.summary)")
             }
         }
     }
@@ -168,7 +171,9 @@ func runRandomSession(seed: UInt64, operations: Int = 300) -> SessionReport {
                 segment.payload = bytes(random.int(in: 1...3000), from: step)[...]
             }
             if flags.contains(.syn) {
-                segment.options = [.maximumSegmentSize(UInt16(random.int(in: 0...2000))), .windowScale(UInt8(random.int(in: 0...20)))]
+                segment.options = [
+                    .maximumSegmentSize(UInt16(random.int(in: 0...2000))), .windowScale(UInt8(random.int(in: 0...20))),
+                ]
             }
             peerSeq = segment.seq + segment.sequenceLength
             h.send(segment)

@@ -73,8 +73,8 @@ struct ResetTests {
         var h = reached.harness()
         let before = h.state
         for seq in [h.connection.receive.next, h.connection.receive.next + 100, remoteISS + 900_000] {
-            h.expectReply(to: .fromPeer.with { $0.seq = seq; $0.flags = .syn; $0.options = [.maximumSegmentSize(1460)] },
-                          ackFromUs(h))
+            let syn = TCPSegment.peerSyn.with { $0.seq = seq }
+            h.expectReply(to: syn, ackFromUs(h))
             #expect(h.state == before)
             #expect(h.last.events.isEmpty && h.last.transitions.isEmpty)
         }
@@ -123,9 +123,7 @@ struct ResetTests {
     func abortSendsResetAtSndNxt(_ reached: Reached) {
         var h = reached.harness()
         let next = h.connection.send.next
-        #expect(h.abort() == [
-            .fromUs.with { $0.seq = next; $0.ackNumber = SeqNumber(0); $0.flags = .rst; $0.window = 0 }
-        ])
+        #expect(h.abort() == [.rstFromUs(seq: next)])
         #expect(h.state == .closed)
         #expect(h.connection.nextDeadline == nil)
     }

@@ -100,7 +100,9 @@ struct RetransmissionTests {
         #expect(h.events == [.timedOut])
         #expect(h.transitions.count == 1)
         #expect(h.transitions.first?.from == .established)
-        if case .timer = h.transitions.first?.cause {} else { Issue.record("cause \(String(describing: h.transitions.first?.cause))") }
+        if case .timer = h.transitions.first?.cause {} else {
+            Issue.record("cause \(String(describing: h.transitions.first?.cause))")
+        }
         #expect(h.connection.nextDeadline == nil)
         #expect(h.connection.retransmissions == 3)
     }

@@ -53,7 +53,7 @@ struct ZeroWindowTests {
         h.write(bytes(100))
         h.advance(by: .seconds(1))
         h.expectReply(to: .fromPeer.with { $0.window = 4096 },
-                      .fromUs.with { $0.flags = [.ack, .psh]; $0.payload = bytes(100)[...] })
+                      .dataFromUs(100, flags: [.ack, .psh]))
         #expect(h.connection.persistDeadline == nil)
         #expect(h.connection.nextDeadline == h.now + .seconds(1))        // now the retransmission timer
     }
@@ -65,7 +65,9 @@ struct ZeroWindowTests {
         parameters.receiveBufferSize = 1000
         var h = Harness.established(parameters)
         h.send(Harness.peerData(bytes(1000)))
-        #expect(h.advance(by: parameters.delayedAckTimeout) == [.fromUs.with { $0.ackNumber = remoteISS + 1001; $0.window = 0 }])
+        #expect(h.advance(by: parameters.delayedAckTimeout) == [
+            .fromUs.with { $0.ackNumber = remoteISS + 1001; $0.window = 0 }
+        ])
         // A probe with one new byte is not acceptable with a zero window: ACK, nothing stored.
         h.expectReply(to: Harness.peerData(bytes(1, from: 1000), at: 1000),
                       .fromUs.with { $0.ackNumber = remoteISS + 1001; $0.window = 0 })
@@ -86,7 +88,10 @@ struct ZeroWindowTests {
         h.send(Harness.peerData(bytes(1000)))
         h.advance(by: parameters.delayedAckTimeout)
         #expect(h.connection.receive.advertisedWindow == 0)
-        h.expectReply(to: Harness.peerData(bytes(1, from: 1000), at: 1000, flags: [.ack, .fin]).with { $0.ackNumber = localISS + 101 },
+        let probeWithAck = Harness.peerData(bytes(1, from: 1000), at: 1000, flags: [.ack, .fin]).with {
+            $0.ackNumber = localISS + 101
+        }
+        h.expectReply(to: probeWithAck,
                       .fromUs.with { $0.seq = localISS + 101; $0.ackNumber = remoteISS + 1001; $0.window = 0 })
         #expect(h.connection.send.unacknowledged == localISS + 101)
         #expect(h.connection.nextDeadline == nil)
@@ -104,7 +109,7 @@ struct ZeroWindowTests {
         #expect(h.write(bytes(3000)) == [])
         #expect(h.connection.nextDeadline == h.now + .seconds(1))
         #expect(h.advance(by: .milliseconds(999)) == [])
-        #expect(h.advance(by: .milliseconds(1)) == [.fromUs.with { $0.payload = bytes(1000)[...] }])
+        #expect(h.advance(by: .milliseconds(1)) == [.dataFromUs(1000)])
         #expect(h.connection.bytesInFlight == 1000)
     }
 }
