@@ -21,7 +21,8 @@ let package = Package(
         // Pure core: no Foundation, Glibc or libpcap.
         .target(name: "SimClock", swiftSettings: optimize),
         .target(name: "TCPWire", swiftSettings: optimize),
-        .target(name: "TCPCore", dependencies: ["TCPWire", "SimClock"], swiftSettings: optimize),
+        .target(name: "IPConfig", swiftSettings: optimize),
+        .target(name: "TCPCore", dependencies: ["TCPWire", "SimClock", "IPConfig"], swiftSettings: optimize),
         .target(name: "TCPSockets", dependencies: ["TCPCore"], swiftSettings: optimize),
         .target(name: "Devices", dependencies: ["TCPWire", "SimClock"], swiftSettings: optimize),
         .target(name: "Simulation", dependencies: ["TCPSockets", "Devices"], swiftSettings: [.swiftLanguageMode(.v5)] + optimize),
@@ -40,6 +41,7 @@ let package = Package(
         .testTarget(name: "TCPWireTests", dependencies: ["TCPWire"]),
         .testTarget(name: "SimClockTests", dependencies: ["SimClock"]),
         .testTarget(name: "TCPCoreTests", dependencies: ["TCPCore"]),
+        .testTarget(name: "IPConfigTests", dependencies: ["IPConfig"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "PcapIO"]),
         .testTarget(name: "PcapIOTests", dependencies: ["PcapIO"]),
         .testTarget(name: "CLITests", dependencies: ["tcpsim"]),

@@ -16,14 +16,14 @@ public final class Host: @unchecked Sendable {
     public let address: IPv4Address
     let index: Int
     /// The host's TCP stack (inspect it freely; change it only through the calls below).
-    public private(set) var stack: TCPStack
+    public internal(set) var stack: TCPStack
     unowned let network: Network
     var routes: [IPv4Address: (link: InMemoryLink, direction: LinkDirection, host: Int)] = [:]
     private var scheduledWake: SimInstant?
 
     private struct Waiter {
         var id: Int
-        var socket: SocketID
+        var sockets: [SocketID]
         /// Tries the call again; returns true when it completed (its continuation has been resumed).
         var retry: () -> Bool
         var expire: () -> Void
@@ -32,6 +32,9 @@ public final class Host: @unchecked Sendable {
     private var waitersBySocket: [SocketID: [Int]] = [:]
     private var nextWaiter = 0
     private var events: [(SocketID, SocketEvent)] = []
+    /// FreeRTOS: per-socket block times and the socket sets.
+    var rtosTimes: [SocketID: RTOSSocketTimes] = [:]
+    var rtosSets: [Int: FreeRTOSSocketSet] = [:]
     private var output = StackOutput()
     private var settling = false
 
@@ -97,8 +100,10 @@ public final class Host: @unchecked Sendable {
 
     private func removeWaiter(_ id: Int) {
         guard let waiter = waiters.removeValue(forKey: id) else { return }
-        waitersBySocket[waiter.socket]?.removeAll { $0 == id }
-        if waitersBySocket[waiter.socket]?.isEmpty == true { waitersBySocket[waiter.socket] = nil }
+        for socket in waiter.sockets {
+            waitersBySocket[socket]?.removeAll { $0 == id }
+            if waitersBySocket[socket]?.isEmpty == true { waitersBySocket[socket] = nil }
+        }
     }
 
     func timeout(waiter id: Int) {
@@ -111,8 +116,16 @@ public final class Host: @unchecked Sendable {
 
     /// Runs `attempt` now; if it has no result yet, suspends until an event on `socket` lets it complete or
     /// `timeout` passes. `attempt` returns nil for "not yet".
-    private func block<T>(
+    func block<T>(
         _ call: String, on socket: SocketID, timeout: SimDuration?,
+        _ attempt: @escaping () throws -> T?
+    ) async throws -> T {
+        try await block(call, on: [socket], timeout: timeout, attempt)
+    }
+
+    /// As `block(_:on:timeout:_:)`, woken by events on any of `sockets` (select).
+    func block<T>(
+        _ call: String, on sockets: [SocketID], timeout: SimDuration?,
         _ attempt: @escaping () throws -> T?
     ) async throws -> T {
         if let value = try performing(attempt) { return value }
@@ -120,7 +133,7 @@ public final class Host: @unchecked Sendable {
             let id = nextWaiter
             nextWaiter += 1
             let waiter = Waiter(
-                id: id, socket: socket,
+                id: id, sockets: sockets,
                 retry: { [unowned self] in
                     do {
                         guard let value = try performing(attempt) else { return false }
@@ -132,18 +145,18 @@ public final class Host: @unchecked Sendable {
                 },
                 expire: { continuation.resume(throwing: TimeoutError(call: call)) })
             waiters[id] = waiter
-            waitersBySocket[socket, default: []].append(id)
+            for socket in sockets { waitersBySocket[socket, default: []].append(id) }
             if let timeout { network.schedule(.wake(host: index, waiter: id), at: now + timeout) }
         }
     }
 
     /// Runs a stack call and settles its output.
-    private func performing<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
+    func performing<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
         defer { settle() }
         return try body()
     }
 
-    private func trace(_ text: @autoclosure () -> String) {
+    func trace(_ text: @autoclosure () -> String) {
         guard network.isTracing else { return }
         network.record(.call(time: now, host: name, text: text()))
     }

@@ -5,6 +5,10 @@ extension TCPConnection {
     /// Processes one arriving segment (RFC 9293 §3.10.7 "SEGMENT ARRIVES").
     public mutating func receive(_ segment: TCPSegment, now: SimInstant, into out: inout TCPOutput) {
         segmentsReceived += 1
+        if parameters.personality == .freeRTOS {
+            receiveFreeRTOS(segment, now: now, into: &out)
+            return
+        }
         switch state {
         case .closed, .listen:
             // Owned by the socket layer (RFC 9293 §3.10.7.1, §3.10.7.2); a TCB never sees these.

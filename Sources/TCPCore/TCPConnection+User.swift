@@ -83,6 +83,10 @@ extension TCPConnection {
 
     /// Runs every timer that is due at `now`.
     public mutating func expireTimers(now: SimInstant, into out: inout TCPOutput) {
+        if parameters.personality == .freeRTOS {
+            socketCheckFreeRTOS(now: now, into: &out)
+            return
+        }
         if let deadline = timeWaitDeadline, deadline <= now {
             timeWaitDeadline = nil
             transition(to: .closed, at: now, because: .timer("TIME-WAIT 2·MSL expired"), into: &out)

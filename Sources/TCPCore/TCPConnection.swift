@@ -150,6 +150,9 @@ public struct TCPConnection: Sendable {
     /// Full-sized segments received since our last ACK (RFC 1122 4.2.3.2).
     var unackedSegments = 0
 
+    /// FreeRTOS+TCP's per-socket control block, used by the `.freeRTOS` personality.
+    public internal(set) var rtos = FreeRTOSControl()
+
     /// Counters for tests and traces.
     public internal(set) var retransmissions = 0
     public internal(set) var segmentsSent = 0
@@ -164,6 +167,10 @@ public struct TCPConnection: Sendable {
     ) {
         self.init(id: id, local: local, remote: remote, iss: initialSequence, irs: SeqNumber(0),
                   parameters: parameters, state: .closed)
+        if parameters.personality == .freeRTOS {
+            startConnectFreeRTOS(now: now, into: &out)
+            return
+        }
         transition(to: .connectSyn, at: now, because: .call("connect()"), into: &out)
         sendSyn(now: now, into: &out)
     }
@@ -178,6 +185,10 @@ public struct TCPConnection: Sendable {
                   parameters: parameters, state: .listen)
         receive.next = syn.seq + 1
         segmentsReceived = 1
+        if parameters.personality == .freeRTOS {
+            acceptSynFreeRTOS(syn, now: now, into: &out)
+            return
+        }
         applySynOptions(syn)
         send.window = Int(syn.window)  // RFC 7323 §2.2: the window in a SYN is never scaled.
         send.maximumWindow = send.window
@@ -224,6 +235,7 @@ public struct TCPConnection: Sendable {
 
     /// The earliest pending timer, if any; the owner calls `expireTimers` then.
     public var nextDeadline: SimInstant? {
+        if parameters.personality == .freeRTOS { return nil }  // FreeRTOS counts `rtos.timeoutTicks` instead
         var earliest = retransmitDeadline ?? .distantFuture
         if let deadline = delayedAckDeadline, deadline < earliest { earliest = deadline }
         if let deadline = persistDeadline, deadline < earliest { earliest = deadline }

@@ -40,6 +40,8 @@ public struct TCPParameters: Hashable, Sendable {
     public var maximumSegmentLifetime: SimDuration
     /// Set PSH only on the segment that empties the send queue (Linux) rather than on every data segment.
     public var pushOnlyAtEndOfQueue: Bool
+    /// FreeRTOS+TCP's numbers, used when `personality == .freeRTOS`.
+    public var freeRTOS = FreeRTOSRules.defaults
 
     public init(
         personality: PersonalityKind = .rfc9293, mss: Int = 1460, receiveBufferSize: Int = 65535,
@@ -81,4 +83,7 @@ public struct TCPParameters: Hashable, Sendable {
 public enum PersonalityKind: String, Hashable, Sendable, CaseIterable {
     /// RFC 9293 with RFC 6298 retransmission, RFC 5961 RST/SYN handling, TIME-WAIT 2·MSL.
     case rfc9293
+    /// FreeRTOS+TCP as its source behaves (`freertos-tcp-model.md`): no FIN-WAIT-2/CLOSING/TIME-WAIT,
+    /// `eCLOSE_WAIT` as "dead", timers on the IP task's tick and 20 s wake-up grid, hang protection.
+    case freeRTOS
 }

@@ -17,6 +17,11 @@ extension TCPStack {
             output.notes.append(StackNote(.dropped, "dropped packet for \(packet.ip.destination), not \(address)"))
             return
         }
+        if isFreeRTOS {
+            receiveFreeRTOS(packet, now: now)
+            ipTaskCycle(now: now)
+            return
+        }
         receive(packet, now: now)
         pruneStaleTimers()
     }

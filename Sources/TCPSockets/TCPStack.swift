@@ -25,6 +25,9 @@ public struct TCPStack: Sendable {
     var scheduledDeadline = DescriptorTable<SimInstant>()
     var scratch = TCPOutput()
     var ipIdentification: UInt16 = 0
+    /// FreeRTOS: the tick of the IP task's previous timer pass, and the work deferred to its next cycle.
+    var lastTimerTick: Int64 = 0
+    var deferred: [DeferredAction] = []
 
     /// What the stack produced since the owner last took it (`swapOutput`).
     public internal(set) var output = StackOutput()
@@ -68,6 +71,8 @@ public struct TCPStack: Sendable {
         /// The error a dead connection reports to the next call.
         var error: SocketError?
         var sawEndOfStream = false
+        /// FreeRTOS+TCP's socket fields (used by the `.freeRTOS` personality).
+        var rtos = RTOSSocket()
     }
 
     /// Hands over everything produced since the last call by swapping it with `buffer`, which must be empty
@@ -82,13 +87,18 @@ public struct TCPStack: Sendable {
         ipIdentification &+= 1
         let packet = TCPPacket(
             ip: IPv4Header(source: outgoing.source.address, destination: outgoing.destination.address,
-                           ttl: outgoing.ttl, identification: ipIdentification, dontFragment: true),
+                           ttl: outgoing.ttl, identification: ipIdentification,
+                           dontFragment: isFreeRTOS ? parameters.freeRTOS.dontFragment : true),
             tcp: outgoing.segment)
         output.packets.append(packet.encoded())
     }
 
     /// Carries out what a connection call produced, and keeps the socket tables and timers in step.
     mutating func absorb(_ id: SocketID) {
+        if isFreeRTOS {
+            absorbFreeRTOS(id)
+            return
+        }
         for segment in scratch.segments { transmit(segment) }
         output.transitions.append(contentsOf: scratch.transitions)
         for (_, event) in scratch.events { handle(event, on: id) }
@@ -179,7 +189,7 @@ public struct TCPStack: Sendable {
     // MARK: - Timers
 
     /// The earliest timer of any connection.
-    public var nextDeadline: SimInstant? { timers.nextDeadline }
+    public var nextDeadline: SimInstant? { isFreeRTOS ? nextTimerCheckFreeRTOS : timers.nextDeadline }
 
     /// Drops superseded entries from the top of the timer heap, so `nextDeadline` is exact.
     mutating func pruneStaleTimers() {
@@ -190,6 +200,10 @@ public struct TCPStack: Sendable {
 
     /// Fires every connection timer due at or before `now`.
     public mutating func expireTimers(now: SimInstant) {
+        if isFreeRTOS {
+            ipTaskCycle(now: now)
+            return
+        }
         while let deadline = timers.nextDeadline, deadline <= now, let id = timers.popNext(notAfter: now) {
             guard scheduledDeadline[id] == deadline else { continue }  // superseded
             scheduledDeadline[id] = nil

@@ -11,5 +11,5 @@ struct TCPSim: ParsableCommand {
             byte-identical pcap.
             """,
         version: "0.1.0",
-        subcommands: [DemoCommand.self])
+        subcommands: [StallCommand.self, DemoCommand.self, ConfigCommand.self])
 }

@@ -1,0 +1,89 @@
+import SimClock
+import TCPSockets
+import TCPWire
+
+/// Host-side peer behaviours on the RFC personality (the simulated Linux host of the seed-2 report).
+extension Host {
+    /// Connects at `time`, sends `line`, reads the reply, then never closes: the socket ends in CLOSE-WAIT
+    /// once the device closes, and its kernel still ACKs. `onReply` gets the reply and the socket.
+    public func startNeverClosingClient(
+        at time: SimInstant, server: Endpoint, line: String, onReply: (@Sendable (String, SocketID) -> Void)? = nil
+    ) {
+        network.at(time) { [self] in
+            spawn("never-closing-client") { [self] in
+                let socket = socket()
+                try await connect(socket, to: server)
+                let bytes = Array(line.utf8)
+                try await send(socket, bytes)
+                var reply: [UInt8] = []
+                while reply.count < bytes.count {
+                    let chunk = try await recv(socket, upTo: 1024)
+                    if chunk.isEmpty { break }
+                    reply += chunk
+                }
+                log("read back \"\(String(decoding: reply, as: UTF8.self).replacingNewlines())\"; never closing")
+                onReply?(String(decoding: reply, as: UTF8.self), socket)
+            }
+        }
+    }
+
+    /// Tries to connect to `server` at `first`, then every `interval` until one attempt succeeds (at most
+    /// `attempts`); then sends `line`, reads the reply and closes. `onConnected` gets the time of success.
+    public func startReconnectingClient(
+        first: SimInstant, every interval: SimDuration, attempts: Int = 1000, server: Endpoint, line: String,
+        onConnected: (@Sendable (SimInstant, Int) -> Void)? = nil
+    ) {
+        network.at(first) { [self] in
+            spawn("reconnecting-client") { [self] in
+                for attempt in 1...max(1, attempts) {
+                    let started = now
+                    let socket = socket()
+                    do {
+                        try await connect(socket, to: server, timeout: .milliseconds(1500))
+                    } catch {
+                        log("attempt \(attempt): \(error)")
+                        try? close(socket)
+                        let next = started + interval
+                        if next > now { await sleep(for: next - now) }
+                        continue
+                    }
+                    log("attempt \(attempt): connected")
+                    onConnected?(now, attempt)
+                    let bytes = Array(line.utf8)
+                    try await send(socket, bytes)
+                    var reply: [UInt8] = []
+                    while reply.count < bytes.count {
+                        let chunk = try await recv(socket, upTo: 1024, timeout: .seconds(5))
+                        if chunk.isEmpty { break }
+                        reply += chunk
+                    }
+                    log("read back \"\(String(decoding: reply, as: UTF8.self).replacingNewlines())\"")
+                    try close(socket)
+                    return
+                }
+            }
+        }
+    }
+
+    /// Sends one HTTP/1.0 GET at `time` and reads the response to the end.
+    public func startHTTPGet(at time: SimInstant, server: Endpoint, path: String,
+                             onResponse: (@Sendable (String) -> Void)? = nil) {
+        network.at(time) { [self] in
+            spawn("http-client") { [self] in
+                let socket = socket()
+                try await connect(socket, to: server)
+                try await send(socket, Array("GET \(path) HTTP/1.0\r\nHost: \(server.address)\r\n\r\n".utf8))
+                var response: [UInt8] = []
+                while true {
+                    let chunk = try await recv(socket, upTo: 4096)
+                    if chunk.isEmpty { break }
+                    response += chunk
+                }
+                try close(socket)
+                let text = String(decoding: response, as: UTF8.self)
+                log("HTTP response: \(text.split(separator: "\r\n").first.map(String.init) ?? "")")
+                onResponse?(text)
+            }
+        }
+    }
+}

@@ -1,0 +1,294 @@
+import SimClock
+import TCPWire
+
+extension TCPConnection {
+    /// The four flags FreeRTOS masks with when it compares (`ACK | RST | SYN | FIN`).
+    static let handshakeMask: TCPFlags = [.ack, .rst, .syn, .fin]
+    /// `tcpTCP_FLAG_CTRL` (0x1F): FIN SYN RST PSH ACK.
+    static let controlMask: TCPFlags = [.fin, .syn, .rst, .psh, .ack]
+
+    /// One segment for an active, non-listening socket (`xProcessReceivedTCPPacket()` from the RST check on,
+    /// then `prvTCPHandleState()`). The socket layer has already done the lookup and the listener cases.
+    mutating func receiveFreeRTOS(_ segment: TCPSegment, now: SimInstant, into out: inout TCPOutput) {
+        let control = segment.flags.intersection(Self.controlMask)
+        if segment.flags.contains(.rst) {
+            receiveResetFreeRTOS(segment, now: now, into: &out)
+            return
+        }
+        // A bare SYN in a state ≥ eESTABLISHED is dropped silently (no challenge ACK).
+        if control == .syn && state.rawValue >= TCPState.established.rawValue { return }
+        touch(now)
+        // prvCheckOptions(): an MSS option of 0 drops the segment.
+        if segment.options.maximumSegmentSize == 0 { return }
+        let scale = segment.flags.contains(.syn) ? 0 : Int(send.scale)
+        send.window = Int(segment.window) << scale
+        handleStateFreeRTOS(segment, now: now, into: &out)
+        sendRepeatedFreeRTOS(now: now, into: &out)
+        nextTimeoutFreeRTOS(now: now)
+    }
+
+    /// RST rows of freertos-tcp-model.md §2.3.
+    private mutating func receiveResetFreeRTOS(_ segment: TCPSegment, now: SimInstant, into out: inout TCPOutput) {
+        switch state {
+        case .connectSyn:
+            // ⚠ Q9: CONNECT_SYN → CLOSED does not change "connected": a blocking connect() is not woken.
+            if segment.ackNumber == send.initial + 1 {
+                transitionFreeRTOS(to: .closed, at: now, because: .segment("RST"), into: &out)
+            }
+        case .synFirst, .synReceived, .established, .finWait1, .lastAck:
+            if segment.seq == receive.next {
+                transitionFreeRTOS(to: .closed, at: now, because: .segment("RST"), into: &out)
+                out.events.append((id, .reset))
+            } else if receive.next < segment.seq
+                && segment.seq < receive.next + rules.receiveWindowSegments * parameters.mss
+            {
+                sendChallengeAckFreeRTOS(into: &out)
+            }
+        case .closed, .listen, .finWait2, .closeWait, .closing, .timeWait:
+            break
+        }
+    }
+
+    /// `prvTCPHandleState()`: the common steps, then the per-state rules.
+    private mutating func handleStateFreeRTOS(_ segment: TCPSegment, now: SimInstant, into out: inout TCPOutput) {
+        // A bare SYN in eSYN_RECEIVED: the peer missed our SYN+ACK → eSYN_FIRST, send it again.
+        if state == .synReceived && segment.flags.intersection(Self.controlMask) == .syn {
+            transitionFreeRTOS(to: .synFirst, at: now, because: .segment("SYN (retransmitted)"), into: &out)
+            sendSynFreeRTOS(now: now, into: &out)
+            transitionFreeRTOS(to: .synReceived, at: now, because: .segment("SYN (SYN+ACK sent)"), into: &out)
+            return
+        }
+        let synchronized = state.rawValue >= TCPState.established.rawValue
+        // The peer's keep-alive probe (seq = RCV.NXT − 1): not stored, answered at once.
+        let isKeepAlive = synchronized && segment.seq == receive.next - 1 && segment.payload.count <= 1
+        if isKeepAlive { rtos.windowChange = true }
+        if segment.flags.contains(.fin) && !rtos.finReceived {
+            rtos.finReceived = true
+            rtos.peerFin = segment.seq + segment.payload.count
+            if !rtos.finSent { rtos.finLast = true }
+        }
+        switch state {
+        case .connectSyn:
+            handleConnectSynFreeRTOS(segment, now: now, into: &out)
+        case .synReceived, .synFirst:
+            handleSynReceivedFreeRTOS(segment, now: now, into: &out)
+        case .established:
+            if !isKeepAlive { storePayloadFreeRTOS(segment, now: now, into: &out) }
+            handleEstablishedFreeRTOS(segment, now: now, into: &out)
+        case .finWait1, .lastAck:
+            if !isKeepAlive { storePayloadFreeRTOS(segment, now: now, into: &out) }
+            acknowledgeFreeRTOS(segment, now: now, into: &out)
+            handleFinFreeRTOS(segment, now: now, into: &out)
+        case .closed, .listen, .finWait2, .closeWait, .closing, .timeWait:
+            break
+        }
+    }
+
+    /// `eCONNECT_SYN`: a SYN+ACK completes the connection (⚠ its ACK number is not checked); anything else
+    /// kills it with the received flags plus RST.
+    private mutating func handleConnectSynFreeRTOS(_ segment: TCPSegment, now: SimInstant, into out: inout TCPOutput) {
+        guard segment.flags.intersection(Self.handshakeMask) == [.syn, .ack] else {
+            sendFlagsPlusReset(replyingTo: segment, into: &out)
+            transitionFreeRTOS(to: .closeWait, at: now, because: .segment("\(segment.flags) while connecting"),
+                               into: &out)
+            return
+        }
+        receive.initial = segment.seq
+        receive.next = segment.seq + 1
+        applySynOptionsFreeRTOS(segment)
+        send.window = Int(segment.window)
+        send.unacknowledged = send.initial + 1
+        sendBufferStart = send.unacknowledged
+        rtos.inFlight.removeAll()
+        rtos.smoothedRTT = rules.initialSRTT  // the active side re-initialises its window
+        transitionFreeRTOS(to: .established, at: now, because: .segment("SYN+ACK"), into: &out)
+        emitFreeRTOS(makeSegmentFreeRTOS(seq: send.next, flags: .ack), into: &out)
+    }
+
+    /// `prvHandleSynReceived()`: an ACK (⚠ any ACK number) completes the handshake; ACK+FIN, SYN+ACK and
+    /// the like are a protocol error: the received flags plus RST, and `eCLOSE_WAIT`.
+    private mutating func handleSynReceivedFreeRTOS(_ segment: TCPSegment, now: SimInstant, into out: inout TCPOutput) {
+        guard segment.flags.intersection(Self.handshakeMask) == .ack else {
+            sendFlagsPlusReset(replyingTo: segment, into: &out)
+            transitionFreeRTOS(to: .closeWait, at: now, because: .segment("\(segment.flags) in the handshake"),
+                               into: &out)
+            return
+        }
+        send.unacknowledged = send.initial + 1
+        sendBufferStart = send.unacknowledged
+        if !peerOfferedWindowScale { send.scale = 0; receive.scale = 0 }
+        transitionFreeRTOS(to: .established, at: now, because: .segment("ACK of SYN+ACK"), into: &out)
+        storePayloadFreeRTOS(segment, now: now, into: &out)
+        if !segment.payload.isEmpty { rtos.windowChange = true }
+    }
+
+    /// `prvHandleEstablished()`.
+    private mutating func handleEstablishedFreeRTOS(_ segment: TCPSegment, now: SimInstant, into out: inout TCPOutput) {
+        guard segment.flags.contains(.ack) else { return }
+        acknowledgeFreeRTOS(segment, now: now, into: &out)
+        if segment.flags.contains(.fin) {
+            handleFinFreeRTOS(segment, now: now, into: &out)
+        }
+    }
+
+    /// Frees acknowledged data from the TX stream and window (`ulTCPWindowTxAck()`), sampling the SRTT.
+    /// ⚠ An ACK beyond SND.NXT is not rejected; it is clamped here.
+    private mutating func acknowledgeFreeRTOS(_ segment: TCPSegment, now: SimInstant, into out: inout TCPOutput) {
+        guard segment.flags.contains(.ack) else { return }
+        var ack = segment.ackNumber
+        if ack > send.next { ack = send.next }
+        guard send.unacknowledged < ack else { return }
+        // SRTT: only segments sent once and acknowledged exactly at their end (prvTCPWindowTxCheckAck_CalcSRTT()).
+        for tx in rtos.inFlight where tx.end == ack && tx.transmissions == 1 {
+            sampleSRTTFreeRTOS(now - tx.lastSent)
+        }
+        rtos.inFlight.removeAll { $0.end <= ack }
+        send.unacknowledged = ack
+        let ackedData = min(ack - sendBufferStart, sendBuffer.count)
+        if ackedData > 0 {
+            sendBuffer.removeFirst(ackedData)
+            sendBufferStart += ackedData
+            out.events.append((id, .writable))
+        }
+        if let fin = rtos.ourFin, fin < ack { rtos.finAcked = true }
+    }
+
+    private mutating func sampleSRTTFreeRTOS(_ rtt: SimDuration) {
+        let srtt = rtos.smoothedRTT
+        let next = rtt < srtt ? (srtt * 7 + rtt) / 8 : (srtt * 6 + rtt * 2) / 8
+        rtos.smoothedRTT = max(next, rules.minimumSRTT)
+    }
+
+    /// `prvStoreRxData()`: payload is stored when the state is ≥ eSYN_RECEIVED; in order it becomes readable,
+    /// ahead of RCV.NXT it is kept (and a SACK would be sent); a segment larger than the free space is refused.
+    private mutating func storePayloadFreeRTOS(_ segment: TCPSegment, now: SimInstant, into out: inout TCPOutput) {
+        guard !segment.payload.isEmpty else { return }
+        var payload = segment.payload
+        var seq = segment.seq
+        let old = receive.next - seq
+        if old > 0 {
+            guard old < payload.count else { ackPayloadFreeRTOS(segment, now: now); return }
+            payload = payload.dropFirst(old)
+            seq = receive.next
+        }
+        guard payload.count <= receiveWindowSpace else { ackPayloadFreeRTOS(segment, now: now); return }
+        if seq == receive.next {
+            receiveBuffer.append(contentsOf: payload)
+            receive.next += payload.count
+            while let first = outOfOrder.first, first.seq <= receive.next {
+                outOfOrder.removeFirst()
+                let skip = receive.next - first.seq
+                if skip < first.bytes.count {
+                    receiveBuffer.append(contentsOf: first.bytes[skip...])
+                    receive.next += first.bytes.count - skip
+                }
+            }
+            out.events.append((id, .readable))
+        } else if !outOfOrder.contains(where: { $0.seq == seq }) {
+            let index = outOfOrder.firstIndex(where: { seq < $0.seq }) ?? outOfOrder.endIndex
+            outOfOrder.insert((seq, Array(payload)), at: index)
+        }
+        ackPayloadFreeRTOS(segment, now: now)
+    }
+
+    /// "Whatever the outcome, a segment with payload in eESTABLISHED is ACKed" — possibly delayed (§8.6).
+    /// ⚠ In eFIN_WAIT_1 with our FIN acknowledged, data is stored but not acknowledged (`prvTCPHandleFin()`
+    /// returns no reply); in eLAST_ACK the FIN+ACK carries the acknowledgment.
+    private mutating func ackPayloadFreeRTOS(_ segment: TCPSegment, now: SimInstant) {
+        guard state == .established, !segment.flags.contains(.fin) else { return }
+        let canDelay = receiveWindowSpace >= 2 * send.maximumSegmentSize && !rtos.finSent && outOfOrder.isEmpty
+        if canDelay && !rtos.windowChange {
+            rtos.pendingAck = makeSegmentFreeRTOS(seq: send.next, flags: .ack)
+            let delay = segment.payload.count < send.maximumSegmentSize
+                ? rules.tick * Int64(rules.delayedAckShortTicks) : rules.delayedAckLong
+            rtos.timeoutTicks = ticks(delay)
+        } else {
+            rtos.windowChange = true
+        }
+    }
+
+    /// `prvTCPHandleFin()` and the FIN rows of §2.3.
+    private mutating func handleFinFreeRTOS(_ segment: TCPSegment, now: SimInstant, into out: inout TCPOutput) {
+        switch state {
+        case .established where rtos.finReceived && !rtos.finSent:
+            // Accept the FIN only with nothing left to send, no out-of-order data and no gap before it.
+            let gapless = segment.seq + segment.sequenceLength - receive.next <= 1
+            guard unsentCount == 0 && bytesInFlight == 0 && outOfOrder.isEmpty && gapless,
+                let fin = rtos.peerFin, fin == receive.next
+            else {
+                if !segment.payload.isEmpty { rtos.windowChange = true }
+                return  // "Refusing FIN"
+            }
+            receive.next = fin + 1
+            peerFinReceived = true
+            rtos.finAccepted = true
+            sendFinFreeRTOS(now: now, into: &out)
+            transitionFreeRTOS(to: .lastAck, at: now, because: .segment("FIN (FIN+ACK sent at once)"), into: &out)
+        case .established where rtos.finSent:
+            // CLOSE_AFTER_SEND: our FIN rode on the last data.
+            consumePeerFinFreeRTOS()
+            if rtos.finAcked {
+                emitFreeRTOS(makeSegmentFreeRTOS(seq: send.next, flags: .ack), into: &out)
+                transitionFreeRTOS(to: .closeWait, at: now, because: .segment("FIN"), into: &out)
+            } else {
+                emitFreeRTOS(makeSegmentFreeRTOS(seq: rtos.ourFin ?? send.next, flags: .fin), into: &out)
+                transitionFreeRTOS(to: .lastAck, at: now, because: .segment("FIN"), into: &out)
+            }
+        case .finWait1:
+            if rtos.finAcked {
+                if rtos.finReceived {
+                    consumePeerFinFreeRTOS()
+                    emitFreeRTOS(makeSegmentFreeRTOS(seq: send.next, flags: .ack), into: &out)
+                    transitionFreeRTOS(to: .closeWait, at: now, because: .segment("FIN+ACK of our FIN"), into: &out)
+                }
+                // Our FIN acknowledged, no FIN from the peer: stay, send nothing (there is no FIN-WAIT-2).
+            } else {
+                // The segment does not acknowledge our FIN (e.g. data crossing it): FIN+ACK again.
+                if rtos.finReceived { consumePeerFinFreeRTOS() }
+                emitFreeRTOS(makeSegmentFreeRTOS(seq: rtos.ourFin ?? send.next - 1, flags: .fin), into: &out)
+                transitionFreeRTOS(to: .lastAck, at: now, because: .segment("segment not acknowledging our FIN"),
+                                   into: &out)
+            }
+        case .lastAck:
+            if rtos.finAcked && rtos.finReceived {
+                consumePeerFinFreeRTOS()
+                if !rtos.finLast { emitFreeRTOS(makeSegmentFreeRTOS(seq: send.next, flags: .ack), into: &out) }
+                transitionFreeRTOS(to: .closeWait, at: now, because: .segment("ACK of our FIN"), into: &out)
+            } else if !rtos.finAcked {
+                // The only FIN retransmission mechanism: answer anything that does not acknowledge it.
+                if rtos.finReceived { consumePeerFinFreeRTOS() }
+                emitFreeRTOS(makeSegmentFreeRTOS(seq: rtos.ourFin ?? send.next - 1, flags: .fin), into: &out)
+            }
+        case .established, .closed, .listen, .connectSyn, .synFirst, .synReceived, .finWait2, .closeWait, .closing,
+            .timeWait:
+            break
+        }
+    }
+
+    /// RCV.NXT moves past the peer's FIN once it is in order.
+    private mutating func consumePeerFinFreeRTOS() {
+        if let fin = rtos.peerFin, fin == receive.next {
+            receive.next = fin + 1
+            peerFinReceived = true
+        }
+    }
+
+    /// Our FIN (FIN+ACK at SND.NXT): `bFinSent`, `bWinChange`; a stored delayed ACK is dropped.
+    mutating func sendFinFreeRTOS(now: SimInstant, into out: inout TCPOutput) {
+        let seq = send.next
+        rtos.ourFin = seq
+        rtos.finSent = true
+        rtos.pendingAck = nil
+        finQueued = true
+        emitFreeRTOS(makeSegmentFreeRTOS(seq: seq, flags: .fin), into: &out)
+        send.next = seq + 1
+        if send.highestSent < send.next { send.highestSent = send.next }
+        finSequence = seq
+    }
+
+    /// Converts a duration to whole ticks, rounding up, at least 1.
+    func ticks(_ duration: SimDuration) -> Int {
+        let tick = max(1, rules.tick.nanoseconds)
+        return max(1, Int((duration.nanoseconds + tick - 1) / tick))
+    }
+}

@@ -1,0 +1,310 @@
+import SimClock
+import TCPCore
+import TCPWire
+
+/// FreeRTOS+TCP's socket fields (`xTCP` bits in `FreeRTOS_Sockets.h`).
+struct RTOSSocket: Sendable {
+    /// `FREERTOS_SO_REUSE_LISTEN_SOCKET`: the listener itself becomes the connection.
+    var reuseListen = false
+    /// `FREERTOS_SO_CLOSE_AFTER_SEND`.
+    var closeAfterSend = false
+    /// `usBacklog` and `usChildCount` of a listener.
+    var backlog = 0
+    var childCount = 0
+    /// The listener's single pending-child pointer (`pxPeerSocket`).
+    var pendingChild: SocketID?
+    /// `bPassQueued`: a child (or REUSE socket) still in the handshake.
+    var passQueued = false
+    /// `bPassAccept`: connected, waiting for `accept()`.
+    var passAccept = false
+    /// `bConnPassed`: an active connect reached ESTABLISHED and WRITE was reported once.
+    var connectPassed = false
+    /// The select interest mask (`xSelectBits`) and the set the socket belongs to.
+    var selectMask: SelectEvents = []
+    var socketSet: Int?
+    /// Buffer sizes (`FREERTOS_SO_SNDBUF`/`RCVBUF`/`WIN_PROPERTIES`), copied to children.
+    var sendBufferSize: Int?
+    var receiveBufferSize: Int?
+    /// `FREERTOS_SO_STOP_RX`.
+    var stopReceive = false
+}
+
+/// `eSELECT_READ`, `eSELECT_WRITE`, `eSELECT_EXCEPT`, `eSELECT_INTR` (`FreeRTOS_Sockets.h`).
+public struct SelectEvents: OptionSet, Hashable, Sendable, CustomStringConvertible {
+    public var rawValue: UInt8
+    public init(rawValue: UInt8) { self.rawValue = rawValue }
+    public static let read = SelectEvents(rawValue: 1)
+    public static let write = SelectEvents(rawValue: 2)
+    public static let except = SelectEvents(rawValue: 4)
+    public static let interrupt = SelectEvents(rawValue: 8)
+    public static let all: SelectEvents = [.read, .write, .except, .interrupt]
+
+    /// `READ|EXCEPT`, or `0`.
+    public var description: String {
+        var names: [String] = []
+        if contains(.read) { names.append("READ") }
+        if contains(.write) { names.append("WRITE") }
+        if contains(.except) { names.append("EXCEPT") }
+        if contains(.interrupt) { names.append("INTR") }
+        return names.isEmpty ? "0" : names.joined(separator: "|")
+    }
+}
+
+extension TCPStack {
+    var isFreeRTOS: Bool { parameters.personality == .freeRTOS }
+    var rules: FreeRTOSRules { parameters.freeRTOS }
+
+    // MARK: - The IP task's timer (xTCPTimerCheck, vCheckNetworkTimers)
+
+    var tickNanoseconds: Int64 { max(1, rules.tick.nanoseconds) }
+
+    /// When the IP task's TCP timer next expires: min(1 s, the smallest socket timeout), on the tick grid.
+    var nextTimerCheckFreeRTOS: SimInstant? {
+        if !deferred.isEmpty { return SimInstant(nanoseconds: lastTimerTick * tickNanoseconds) }
+        var shortest = Int(rules.timerPeriod.nanoseconds / tickNanoseconds)
+        for box in connections.slots {
+            if let ticks = box?.tcb.rtos.timeoutTicks, ticks > 0, ticks < shortest { shortest = ticks }
+        }
+        return SimInstant(nanoseconds: (lastTimerTick + Int64(max(1, shortest))) * tickNanoseconds)
+    }
+
+    /// One pass of the IP task's timer work at `now`: count every socket's `usTimeout` down by the ticks
+    /// elapsed since the previous pass and check the sockets that reach zero (`xTCPTimerCheck()`), then the
+    /// deferred close and re-listen of the previous cycle (`vSocketCloseNextTime()`, `vSocketListenNextTime()`).
+    /// FreeRTOS runs this whenever its event queue is empty, so the simulation runs it after every input.
+    mutating func ipTaskCycle(now: SimInstant) {
+        let nowTick = now.nanoseconds / tickNanoseconds
+        let elapsed = Int(max(0, nowTick - lastTimerTick))
+        lastTimerTick = nowTick
+        runDeferred(now: now)
+        if elapsed > 0 {
+            for index in connections.slots.indices {
+                guard let box = connections.slots[index], box.tcb.elapseFreeRTOS(ticks: elapsed) else { continue }
+                box.tcb.socketCheckFreeRTOS(now: now, into: &scratch)
+                absorb(SocketID(index))
+            }
+        }
+    }
+
+    private mutating func runDeferred(now: SimInstant) {
+        guard !deferred.isEmpty else { return }
+        let actions = deferred
+        deferred.removeAll()
+        for action in actions {
+            switch action {
+            case .close(let id):
+                freeFreeRTOS(id, now: now)
+            case .relisten(let id):
+                guard let socket = sockets[id] else { continue }
+                _ = rtosListen(id, backlog: socket.rtos.backlog, now: now)
+            }
+        }
+    }
+
+    // MARK: - Incoming segments (xProcessReceivedTCPPacket)
+
+    /// FreeRTOS: `xProcessReceivedTCPPacket()`: lookup, the stateless rules for segments nobody (active) owns,
+    /// the listener, then the socket's state machine.
+    mutating func receiveFreeRTOS(_ packet: TCPPacket, now: SimInstant) {
+        let segment = packet.tcp
+        let key = ConnectionKey(localPort: segment.destinationPort, remote: packet.source)
+        // pxTCPSocketLookup(): an exact match among sockets not listening, in any state; then the listener.
+        if let id = connectionsByKey[key], let box = connections[id] {
+            guard box.tcb.isActiveFreeRTOS else {
+                replyStatelessFreeRTOS(packet, reason: "socket \(id) is \(box.tcb.state.freeRTOSName)")
+                return
+            }
+            _ = try? withConnection(id) { connection, out in connection.receive(segment, now: now, into: &out) }
+            return
+        }
+        guard let listenerID = listenersByPort[segment.destinationPort] else {
+            replyStatelessFreeRTOS(packet, reason: "no active socket on port \(segment.destinationPort)")
+            return
+        }
+        let control = segment.flags.intersection([.fin, .syn, .rst, .psh, .ack])
+        if control != .syn {
+            // A listener answers everything but RST and a bare SYN with RST (even a bare ACK).
+            if !segment.flags.contains(.rst) {
+                sendStatelessResetFreeRTOS(to: packet, reason: "\(segment.flags) to listening socket \(listenerID)")
+            }
+            return
+        }
+        handleListenFreeRTOS(listenerID, packet, now: now)
+    }
+
+    /// FreeRTOS §4: RST → nothing; exactly ACK (with or without data) → nothing (⚠ Q4); else RST|ACK.
+    private mutating func replyStatelessFreeRTOS(_ packet: TCPPacket, reason: String) {
+        let control = packet.tcp.flags.intersection([.fin, .syn, .rst, .psh, .ack])
+        if control.contains(.rst) { return }
+        if control == .ack {
+            output.notes.append(StackNote(.dropped, "ACK from \(packet.source) dropped: \(reason)"))
+            return
+        }
+        sendStatelessResetFreeRTOS(to: packet, reason: reason)
+    }
+
+    /// `prvTCPSendSpecialPktHelper_IPV4()`: RST|ACK built from the received header: seq = its ACK field,
+    /// ack = its seq (+1 for SYN; payload and FIN not counted), the window copied, no options.
+    mutating func sendStatelessResetFreeRTOS(to packet: TCPPacket, reason: String) {
+        guard !rules.ignoreUnknownPackets else { return }
+        let segment = TCPSegment(
+            sourcePort: packet.tcp.destinationPort, destinationPort: packet.tcp.sourcePort, seq: packet.tcp.ackNumber,
+            ackNumber: packet.tcp.seq + (packet.tcp.flags.contains(.syn) ? 1 : 0), flags: [.rst, .ack],
+            window: packet.tcp.window)
+        output.notes.append(StackNote(.reset, "RST to \(packet.source): \(reason)"))
+        transmit(OutgoingSegment(source: packet.destination, destination: packet.source, segment: segment,
+                                 ttl: parameters.ttl))
+    }
+
+    /// `prvHandleListen_IPV4()` (freertos-tcp-model.md §3.1).
+    private mutating func handleListenFreeRTOS(_ listenerID: SocketID, _ packet: TCPPacket, now: SimInstant) {
+        guard let listener = sockets[listenerID], let port = listener.localPort else { return }
+        let iss = nextInitialSequence()
+        if iss.rawValue == 0 {
+            output.notes.append(StackNote(.dropped, "SYN dropped: ulApplicationGetNextSequenceNumber() returned 0"))
+            return
+        }
+        let id: SocketID
+        if listener.rtos.reuseListen {
+            // The listener itself takes the connection; the port has no listener from now on (Q11).
+            id = listenerID
+            listenersByPort[port] = nil
+            sockets[id]?.rtos.passQueued = true
+        } else {
+            guard listener.rtos.childCount < listener.rtos.backlog else {
+                output.notes.append(StackNote(
+                    .reset, "SYN from \(packet.source) refused: socket \(port) already has \(listener.rtos.childCount) / \(listener.rtos.backlog) children"))
+                sendStatelessResetFreeRTOS(to: packet, reason: "backlog full")
+                return
+            }
+            id = allocateDescriptor()
+            var child = Socket(id: id, localPort: port, parent: listenerID)
+            child.rtos.passQueued = true
+            child.rtos.selectMask = listener.rtos.selectMask.union([.read, .except])
+            child.rtos.socketSet = listener.rtos.socketSet
+            child.rtos.sendBufferSize = listener.rtos.sendBufferSize
+            child.rtos.receiveBufferSize = listener.rtos.receiveBufferSize
+            child.rtos.closeAfterSend = listener.rtos.closeAfterSend
+            sockets[id] = child
+            sockets[listenerID]?.rtos.childCount += 1
+            claimPort(port)
+        }
+        var childParameters = parameters
+        if let size = sockets[id]?.rtos.sendBufferSize { childParameters.sendBufferSize = size }
+        if let size = sockets[id]?.rtos.receiveBufferSize { childParameters.receiveBufferSize = size }
+        let connection = TCPConnection(
+            id: id.connectionID, local: Endpoint(address, port), remote: packet.source, initialSequence: iss,
+            parameters: childParameters, acceptingSyn: packet.tcp, now: now, into: &scratch)
+        sockets[id]?.role = .connection
+        connections[id] = ConnectionBox(connection)
+        connectionsByKey[ConnectionKey(localPort: port, remote: packet.source)] = id
+        absorb(id)
+    }
+
+    // MARK: - Side effects of state changes (vTCPStateChange)
+
+    /// Carries out a FreeRTOS connection's output: segments, transitions, and the socket-level side effects
+    /// of `vTCPStateChange()`.
+    mutating func absorbFreeRTOS(_ id: SocketID) {
+        for segment in scratch.segments { transmit(segment) }
+        let transitions = scratch.transitions
+        let events = scratch.events
+        scratch.removeAll()
+        output.transitions.append(contentsOf: transitions)
+        for (_, event) in events { handleEventFreeRTOS(event, on: id) }
+        for transition in transitions { stateChangedFreeRTOS(id, transition) }
+    }
+
+    private mutating func handleEventFreeRTOS(_ event: ConnectionEvent, on id: SocketID) {
+        switch event {
+        case .connected:
+            guard let socket = sockets[id] else { return }
+            if socket.rtos.passQueued {
+                // A child or REUSE socket is connected: the parent (or the REUSE socket itself) may accept it.
+                sockets[id]?.rtos.passQueued = false
+                sockets[id]?.rtos.passAccept = true
+                let parent = socket.rtos.reuseListen ? id : (socket.parent ?? id)
+                if parent != id, sockets[parent]?.rtos.pendingChild == nil {
+                    sockets[parent]?.rtos.pendingChild = id
+                }
+                output.events.append((parent, .acceptable))
+            } else {
+                output.events.append((id, .connected))
+            }
+        case .readable: output.events.append((id, .readable))
+        case .writable: output.events.append((id, .writable))
+        case .endOfStream: output.events.append((id, .endOfStream))
+        case .reset:
+            sockets[id]?.error = .connectionReset
+        case .refused:
+            sockets[id]?.error = .connectionRefused
+        case .timedOut:
+            sockets[id]?.error = .timedOut
+        case .closed:
+            // eSOCKET_CLOSED goes to the "parent": the socket itself, or the listener of an un-owned child.
+            guard let socket = sockets[id] else { return }
+            let unowned = (socket.rtos.passQueued || socket.rtos.passAccept) && !socket.rtos.reuseListen
+            if unowned, let parent = socket.parent {
+                output.events.append((parent, .closed))
+            }
+            output.events.append((id, .closed))
+        }
+    }
+
+    private mutating func stateChangedFreeRTOS(_ id: SocketID, _ transition: StateTransition) {
+        guard let socket = sockets[id] else { return }
+        let dead = transition.to == .closed || transition.to == .closeWait
+        guard dead else { return }
+        let reuse = socket.rtos.reuseListen
+        if !reuse, socket.rtos.passQueued || socket.rtos.passAccept, let parent = socket.parent {
+            // An un-owned child died: unhook it from the listener and free it at the next cycle.
+            if sockets[parent]?.rtos.pendingChild == id { sockets[parent]?.rtos.pendingChild = nil }
+            sockets[id]?.rtos.passQueued = false
+            sockets[id]?.rtos.passAccept = false
+            deferred.append(.close(id))
+        } else if reuse && transition.to == .closeWait
+            && (transition.from == .synFirst || transition.from == .synReceived)
+        {
+            // A REUSE socket whose handshake failed goes back to eCLOSED and listens again next cycle.
+            if let box = connections[id] {
+                box.tcb.forceClosedFreeRTOS(
+                    at: transition.time, because: .timer("failed handshake of a REUSE socket"), into: &scratch)
+                let forced = scratch.transitions
+                scratch.removeAll()
+                output.transitions.append(contentsOf: forced)
+            }
+            sockets[id]?.rtos.passQueued = false
+            deferred.append(.relisten(id))
+        }
+    }
+
+    /// `vSocketClose()`: frees the socket at once; sends nothing; a child gives its backlog slot back, a
+    /// listener closes its un-owned children.
+    mutating func freeFreeRTOS(_ id: SocketID, now: SimInstant) {
+        guard let socket = sockets[id] else { return }
+        if let parent = socket.parent, sockets[parent] != nil {
+            sockets[parent]?.rtos.childCount -= 1
+            if sockets[parent]?.rtos.pendingChild == id { sockets[parent]?.rtos.pendingChild = nil }
+        }
+        if let port = socket.localPort, listenersByPort[port] == id { listenersByPort[port] = nil }
+        let children = sockets.ids.filter { sockets[$0]?.parent == id }
+        for child in children {
+            guard let state = sockets[child] else { continue }
+            if state.rtos.passQueued || state.rtos.passAccept {
+                sockets[child]?.parent = nil
+                freeFreeRTOS(child, now: now)
+            } else {
+                sockets[child]?.parent = nil
+            }
+        }
+        free(id)
+    }
+}
+
+/// Work FreeRTOS defers to the start of the IP task's next cycle.
+enum DeferredAction: Sendable {
+    /// `vSocketCloseNextTime()`: free an un-owned child that died.
+    case close(SocketID)
+    /// `vSocketListenNextTime()`: a REUSE socket listens again after a failed handshake.
+    case relisten(SocketID)
+}

@@ -1,0 +1,373 @@
+import SimClock
+import TCPCore
+import TCPWire
+
+/// FreeRTOS+TCP's error numbers (`projdefs.h`); the API returns them negated.
+public enum FreeRTOSErrno: Int32, CaseIterable, Sendable, CustomStringConvertible {
+    case EINTR = 4
+    case EBADF = 9
+    case EAGAIN = 11
+    case ENOMEM = 12
+    case EINVAL = 22
+    case ENOSPC = 28
+    case EOPNOTSUPP = 95
+    case ENOPROTOOPT = 109
+    case EADDRINUSE = 112
+    case ETIMEDOUT = 116
+    case EINPROGRESS = 119
+    case EADDRNOTAVAIL = 125
+    case EISCONN = 127
+    case ENOTCONN = 128
+    case ECANCELED = 140
+
+    /// `EWOULDBLOCK` is `EAGAIN` (11).
+    public static let EWOULDBLOCK = FreeRTOSErrno.EAGAIN
+
+    /// The value an API call returns: `-pdFREERTOS_ERRNO_ENOTCONN` = −128.
+    public var returnValue: Int32 { -rawValue }
+
+    /// `ENOTCONN`.
+    public var name: String {
+        switch self {
+        case .EINTR: "EINTR"
+        case .EBADF: "EBADF"
+        case .EAGAIN: "EAGAIN"
+        case .ENOMEM: "ENOMEM"
+        case .EINVAL: "EINVAL"
+        case .ENOSPC: "ENOSPC"
+        case .EOPNOTSUPP: "EOPNOTSUPP"
+        case .ENOPROTOOPT: "ENOPROTOOPT"
+        case .EADDRINUSE: "EADDRINUSE"
+        case .ETIMEDOUT: "ETIMEDOUT"
+        case .EINPROGRESS: "EINPROGRESS"
+        case .EADDRNOTAVAIL: "EADDRNOTAVAIL"
+        case .EISCONN: "EISCONN"
+        case .ENOTCONN: "ENOTCONN"
+        case .ECANCELED: "ECANCELED"
+        }
+    }
+
+    /// `pdFREERTOS_ERRNO_ENOTCONN`.
+    public var description: String { "pdFREERTOS_ERRNO_" + name }
+
+    /// Names a negative return value: `-pdFREERTOS_ERRNO_ENOTCONN`, or the number itself.
+    public static func name(of value: Int32) -> String {
+        if value < 0, let errno = FreeRTOSErrno(rawValue: -value) { return "-\(errno)" }
+        return String(value)
+    }
+}
+
+/// What `FreeRTOS_accept()` can give without blocking.
+public enum FreeRTOSAcceptResult: Hashable, Sendable {
+    /// The child, or the REUSE socket itself.
+    case accepted(SocketID)
+    /// Nothing yet (a blocking call waits for `eSOCKET_ACCEPT`; on timeout it returns NULL).
+    case nothing
+    /// `FREERTOS_INVALID_SOCKET`: not a socket, unbound, or a non-REUSE socket that is not listening.
+    case invalid
+}
+
+/// What `FreeRTOS_recv()` can give without blocking.
+public enum FreeRTOSReceiveResult: Hashable, Sendable {
+    case data([UInt8])
+    /// Empty and still connected: 0 with no timeout, or wait.
+    case empty
+    /// A negative error: `-pdFREERTOS_ERRNO_ENOTCONN` once the connection is dead.
+    case error(Int32)
+}
+
+/// `setsockopt` options modelled at the stack.
+public enum FreeRTOSSocketOption: Hashable, Sendable {
+    case reuseListenSocket(Bool)
+    case closeAfterSend(Bool)
+    case sendBuffer(Int)
+    case receiveBuffer(Int)
+    /// `FREERTOS_SO_WIN_PROPERTIES`: TX buffer bytes, TX window in MSS, RX buffer bytes, RX window in MSS.
+    case windowProperties(txBuffer: Int, txWindow: Int, rxBuffer: Int, rxWindow: Int)
+    case stopReceive(Bool)
+}
+
+extension TCPStack {
+    // MARK: - Sockets
+
+    /// `FreeRTOS_socket(FREERTOS_AF_INET, FREERTOS_SOCK_STREAM, FREERTOS_IPPROTO_TCP)`.
+    public mutating func rtosSocket() -> SocketID { socket() }
+
+    /// `FreeRTOS_bind()`: 0, or `-EINVAL` when the socket is bound already or the port is in use (⚠ Q12:
+    /// the IP task's EADDRINUSE is lost). Port 0 picks a port in [1024, 65535] (`prvGetPrivatePortNumber()`).
+    public mutating func rtosBind(_ id: SocketID, port: UInt16) -> Int32 {
+        guard let socket = sockets[id], socket.localPort == nil else { return FreeRTOSErrno.EINVAL.returnValue }
+        var chosen = port
+        if port == 0 {
+            guard let ephemeral = ephemeralPortFreeRTOS() else { return FreeRTOSErrno.EINVAL.returnValue }
+            chosen = ephemeral
+        }
+        guard portUsers[chosen] == nil else {
+            output.notes.append(StackNote(.info, "bind(\(id), \(chosen)): port in use, returning -EINVAL"))
+            return FreeRTOSErrno.EINVAL.returnValue
+        }
+        claimPort(chosen)
+        sockets[id]?.localPort = chosen
+        return 0
+    }
+
+    private mutating func ephemeralPortFreeRTOS() -> UInt16? {
+        for _ in 0..<64512 {
+            let candidate = UInt16(1024 + random.next() % 64512)
+            if portUsers[candidate] == nil { return candidate }
+        }
+        return nil
+    }
+
+    /// `FreeRTOS_listen()`: allowed when bound and in eCLOSED or eCLOSE_WAIT; a REUSE socket that served a
+    /// connection starts afresh (streams, window and flags cleared). `-EOPNOTSUPP` otherwise.
+    public mutating func rtosListen(_ id: SocketID, backlog: Int, now: SimInstant) -> Int32 {
+        guard let socket = sockets[id], let port = socket.localPort else { return FreeRTOSErrno.EOPNOTSUPP.returnValue }
+        let previous = state(of: id)
+        switch socket.role {
+        case .listener:
+            break
+        case .fresh:
+            break
+        case .connection:
+            guard previous == .closed || previous == .closeWait else { return FreeRTOSErrno.EOPNOTSUPP.returnValue }
+            if let connection = connections.removeValue(forKey: id)?.tcb {
+                let key = ConnectionKey(localPort: connection.local.port, remote: connection.remote)
+                if connectionsByKey[key] == id { connectionsByKey[key] = nil }
+            }
+        }
+        if case .listener = socket.role {
+            // Already listening: eTCP_LISTEN is not eCLOSED or eCLOSE_WAIT.
+            return FreeRTOSErrno.EOPNOTSUPP.returnValue
+        }
+        if let other = listenersByPort[port], other != id { return FreeRTOSErrno.EOPNOTSUPP.returnValue }
+        let clamped = max(0, min(backlog, 0xFFFF))
+        sockets[id]?.role = .listener(Listener(backlog: clamped))
+        sockets[id]?.rtos.backlog = clamped
+        sockets[id]?.rtos.passQueued = false
+        sockets[id]?.rtos.passAccept = false
+        sockets[id]?.rtos.pendingChild = nil
+        sockets[id]?.error = nil
+        listenersByPort[port] = id
+        output.transitions.append(StateTransition(
+            time: now, connection: id.connectionID, from: previous, to: .listen, cause: .call("FreeRTOS_listen()")))
+        return 0
+    }
+
+    /// `FreeRTOS_accept()` without blocking.
+    public mutating func rtosAccept(_ id: SocketID) -> FreeRTOSAcceptResult {
+        guard let socket = sockets[id], socket.localPort != nil else { return .invalid }
+        if socket.rtos.reuseListen {
+            guard socket.rtos.passAccept else { return .nothing }
+            sockets[id]?.rtos.passAccept = false
+            return .accepted(id)
+        }
+        guard case .listener = socket.role else { return .invalid }
+        guard let child = socket.rtos.pendingChild, sockets[child]?.rtos.passAccept == true else { return .nothing }
+        sockets[child]?.rtos.passAccept = false
+        sockets[id]?.rtos.pendingChild = nil
+        // xTCPCheckNewClient(): look for another established, un-accepted child.
+        if let next = sockets.ids.first(where: { sockets[$0]?.parent == id && sockets[$0]?.rtos.passAccept == true }) {
+            sockets[id]?.rtos.pendingChild = next
+            output.events.append((id, .acceptable))
+        }
+        return .accepted(child)
+    }
+
+    /// `FreeRTOS_connect()`, the part that starts the handshake: 0 when started, else the negative errno.
+    public mutating func rtosConnect(_ id: SocketID, to remote: Endpoint, now: SimInstant) -> Int32 {
+        guard let socket = sockets[id] else { return FreeRTOSErrno.EBADF.returnValue }
+        switch state(of: id) {
+        case .established, .finWait1, .finWait2: return FreeRTOSErrno.EISCONN.returnValue
+        case .connectSyn: return FreeRTOSErrno.EINPROGRESS.returnValue
+        case .closed, .closeWait: break
+        case .listen, .synFirst, .synReceived, .closing, .lastAck, .timeWait: return FreeRTOSErrno.EAGAIN.returnValue
+        }
+        if socket.localPort == nil {
+            guard rtosBind(id, port: 0) == 0 else { return FreeRTOSErrno.EINVAL.returnValue }
+        }
+        guard let port = sockets[id]?.localPort else { return FreeRTOSErrno.EINVAL.returnValue }
+        if let old = connections.removeValue(forKey: id)?.tcb {
+            connectionsByKey[ConnectionKey(localPort: old.local.port, remote: old.remote)] = nil
+        }
+        var connectionParameters = parameters
+        if let size = socket.rtos.sendBufferSize { connectionParameters.sendBufferSize = size }
+        if let size = socket.rtos.receiveBufferSize { connectionParameters.receiveBufferSize = size }
+        let connection = TCPConnection(
+            id: id.connectionID, local: Endpoint(address, port), remote: remote, initialSequence: nextInitialSequence(),
+            parameters: connectionParameters, connectingAt: now, into: &scratch)
+        sockets[id]?.role = .connection
+        sockets[id]?.error = nil
+        sockets[id]?.rtos.connectPassed = false
+        connections[id] = ConnectionBox(connection)
+        connectionsByKey[ConnectionKey(localPort: port, remote: remote)] = id
+        absorb(id)
+        ipTaskCycle(now: now)
+        return 0
+    }
+
+    /// `FreeRTOS_send()` without blocking: the bytes queued, 0 once our FIN is out, or a negative errno
+    /// (⚠ Q13: `-ENOSPC` when nothing fits, also after a RST).
+    public mutating func rtosSend(_ id: SocketID, _ bytes: some Collection<UInt8>, now: SimInstant) -> Int32 {
+        guard let socket = sockets[id], socket.localPort != nil else { return FreeRTOSErrno.EINVAL.returnValue }
+        let current = state(of: id)
+        switch current {
+        case .closed, .closeWait, .closing: return FreeRTOSErrno.ENOTCONN.returnValue
+        case .listen, .connectSyn, .synFirst, .synReceived, .established, .finWait1, .finWait2, .lastAck, .timeWait:
+            break
+        }
+        guard let box = connections[id] else { return FreeRTOSErrno.ENOSPC.returnValue }
+        if box.tcb.finSentFreeRTOS { return 0 }
+        if bytes.isEmpty { return 0 }
+        let queued = box.tcb.queueFreeRTOS(bytes)
+        if queued > 0 && queued == bytes.count && socket.rtos.closeAfterSend {
+            box.tcb.requestCloseAfterSendFreeRTOS()
+        }
+        ipTaskCycle(now: now)
+        if queued > 0 { return Int32(queued) }
+        return current.rawValue > TCPState.established.rawValue
+            ? FreeRTOSErrno.ENOTCONN.returnValue : FreeRTOSErrno.ENOSPC.returnValue
+    }
+
+    /// `FreeRTOS_recv()` without blocking (freertos-tcp-model.md §6.1).
+    public mutating func rtosRecv(_ id: SocketID, upTo maximum: Int, peek: Bool, now: SimInstant)
+        -> FreeRTOSReceiveResult
+    {
+        guard let socket = sockets[id], socket.localPort != nil else { return .error(FreeRTOSErrno.EINVAL.returnValue) }
+        if let box = connections[id], box.tcb.readableCount > 0 {
+            let bytes = box.tcb.readFreeRTOS(upTo: maximum, consume: !peek)
+            ipTaskCycle(now: now)
+            return .data(bytes)
+        }
+        switch state(of: id) {
+        case .closed, .closeWait, .closing: return .error(FreeRTOSErrno.ENOTCONN.returnValue)
+        case .listen, .connectSyn, .synFirst, .synReceived, .established, .finWait1, .finWait2, .lastAck, .timeWait:
+            return .empty
+        }
+    }
+
+    /// `FreeRTOS_shutdown()`: valid only in eESTABLISHED (`xHow` is ignored); the FIN follows the data.
+    public mutating func rtosShutdown(_ id: SocketID, now: SimInstant) -> Int32 {
+        guard let socket = sockets[id], socket.localPort != nil else { return FreeRTOSErrno.EOPNOTSUPP.returnValue }
+        guard state(of: id) == .established, let box = connections[id] else {
+            return FreeRTOSErrno.ENOTCONN.returnValue
+        }
+        box.tcb.shutdownFreeRTOS()
+        ipTaskCycle(now: now)
+        return 0
+    }
+
+    /// `FreeRTOS_closesocket()`: 1; the socket is freed at once and nothing is sent, in any state (⚠ Q3).
+    /// 0 for an invalid handle.
+    public mutating func rtosClose(_ id: SocketID, now: SimInstant) -> Int32 {
+        guard sockets[id] != nil else { return 0 }
+        freeFreeRTOS(id, now: now)
+        return 1
+    }
+
+    /// `FreeRTOS_setsockopt()` for the options the stack models: 0, `-EINVAL` (bad socket, or buffers that
+    /// exist already), `-ENOPROTOOPT`.
+    public mutating func rtosSetOption(_ id: SocketID, _ option: FreeRTOSSocketOption) -> Int32 {
+        guard sockets[id] != nil else { return FreeRTOSErrno.EINVAL.returnValue }
+        let hasStreams = connections[id] != nil
+        switch option {
+        case .reuseListenSocket(let on): sockets[id]?.rtos.reuseListen = on
+        case .closeAfterSend(let on): sockets[id]?.rtos.closeAfterSend = on
+        case .stopReceive(let on): sockets[id]?.rtos.stopReceive = on
+        case .sendBuffer(let size):
+            guard !hasStreams, size > 0 else { return FreeRTOSErrno.EINVAL.returnValue }
+            sockets[id]?.rtos.sendBufferSize = size
+        case .receiveBuffer(let size):
+            guard !hasStreams, size > 0 else { return FreeRTOSErrno.EINVAL.returnValue }
+            sockets[id]?.rtos.receiveBufferSize = size
+        case .windowProperties(let txBuffer, _, let rxBuffer, _):
+            guard !hasStreams, txBuffer > 0, rxBuffer > 0 else { return FreeRTOSErrno.EINVAL.returnValue }
+            sockets[id]?.rtos.sendBufferSize = txBuffer
+            sockets[id]?.rtos.receiveBufferSize = rxBuffer
+        }
+        return 0
+    }
+
+    // MARK: - Status
+
+    /// `FreeRTOS_connstatus()`: the state's number.
+    public func rtosConnectionStatus(_ id: SocketID) -> Int32 { Int32(state(of: id).rawValue) }
+
+    /// `FreeRTOS_issocketconnected()`: true for states 5…7 only (so false in eLAST_ACK ⚠).
+    public func rtosIsConnected(_ id: SocketID) -> Bool {
+        let value = state(of: id).rawValue
+        return value >= TCPState.established.rawValue && value <= TCPState.finWait2.rawValue
+    }
+
+    /// Posts an event for `id` so that whoever waits on it re-evaluates (`FreeRTOS_SignalSocket()`).
+    public mutating func poke(_ id: SocketID) { output.events.append((id, .readable)) }
+
+    /// Whether the socket exists and was created with REUSE_LISTEN.
+    public func isReuseListen(_ id: SocketID) -> Bool { sockets[id]?.rtos.reuseListen ?? false }
+
+    /// `usChildCount` and `usBacklog` of a listener.
+    public func childCount(of id: SocketID) -> Int { sockets[id]?.rtos.childCount ?? 0 }
+    public func backlog(of id: SocketID) -> Int { sockets[id]?.rtos.backlog ?? 0 }
+
+    // MARK: - select (vSocketSelectTCP)
+
+    /// Sets the socket's select interest (`FreeRTOS_FD_SET` / `FD_CLR`).
+    public mutating func rtosSetSelectMask(_ id: SocketID, _ mask: SelectEvents, set: Int?) {
+        sockets[id]?.rtos.selectMask = mask.intersection([.read, .write, .except])
+        sockets[id]?.rtos.socketSet = mask.isEmpty ? nil : set
+    }
+
+    public func selectMask(of id: SocketID) -> SelectEvents { sockets[id]?.rtos.selectMask ?? [] }
+
+    /// The level conditions of `vSocketSelectTCP()` (freertos-tcp-model.md §7), masked by the interest.
+    public func rtosSelectBits(_ id: SocketID) -> SelectEvents {
+        guard let socket = sockets[id] else { return [] }
+        let current = state(of: id)
+        let accepted = !socket.rtos.passQueued && !socket.rtos.passAccept
+        var bits: SelectEvents = []
+        switch socket.role {
+        case .listener:
+            if let child = socket.rtos.pendingChild, sockets[child]?.rtos.passAccept == true { bits.insert(.read) }
+        case .fresh, .connection:
+            if socket.rtos.reuseListen && socket.rtos.passAccept { bits.insert(.read) }
+            if accepted, let box = connections[id], box.tcb.readableCount > 0 { bits.insert(.read) }
+        }
+        if current == .closed || current == .closeWait { bits.insert(.except) }
+        if accepted {
+            let space = connections[id]?.tcb.sendSpace ?? (socket.rtos.sendBufferSize ?? parameters.sendBufferSize)
+            if space > 0 { bits.insert(.write) }
+        }
+        return bits.intersection(socket.rtos.selectMask)
+    }
+
+    /// A `FreeRTOS_netstat()`-style line per socket.
+    public func rtosNetstat() -> [String] {
+        sockets.ids.map { id in
+            let socket = sockets[id]
+            let local = socket?.localPort.map { String($0) } ?? "-"
+            let state = state(of: id)
+            var line = "TCP \(id) port \(local)"
+            if let connection = connections[id]?.tcb {
+                line += " -> \(connection.remote)"
+                line += " \(state.freeRTOSName)"
+                let flags = connection.rtos
+                var bits: [String] = []
+                if flags.finSent { bits.append("bFinSent") }
+                if flags.finAcked { bits.append("bFinAcked") }
+                if flags.finReceived { bits.append("bFinRecv") }
+                if flags.finLast { bits.append("bFinLast") }
+                if flags.userShutdown { bits.append("bUserShutdown") }
+                if !bits.isEmpty { line += " [" + bits.joined(separator: " ") + "]" }
+                line += " rx \(connection.readableCount) tx \(connection.unsentCount + connection.bytesInFlight)"
+                line += " timeout \(flags.timeoutTicks) ticks"
+            } else {
+                line += " \(state.freeRTOSName)"
+            }
+            if case .listener = socket?.role {
+                line += " children \(socket?.rtos.childCount ?? 0)/\(socket?.rtos.backlog ?? 0)"
+            }
+            if socket?.rtos.reuseListen == true { line += " REUSE" }
+            return line
+        }
+    }
+}

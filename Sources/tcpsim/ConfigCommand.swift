@@ -1,0 +1,79 @@
+import ArgumentParser
+import Foundation
+import IPConfig
+
+/// `tcpsim config [FILE]`: the FreeRTOS+TCP configuration the simulator would use, and where each value came from.
+struct ConfigCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "config",
+        abstract: "Show the FreeRTOS+TCP configuration a FreeRTOSIPConfig.h gives the simulator.",
+        discussion: """
+            Reads FILE the way the C compiler would see its values: '#define NAME value' lines (with \
+            line continuations and comments), or a device's 'NAME = value' dump of its macros. Values may use \
+            integer arithmetic, casts such as ( TickType_t ), pdMS_TO_TICKS( ms ), portMAX_DELAY, pdTRUE and \
+            other macros of the file. Settings the file leaves out take FreeRTOS+TCP's defaults, derived from \
+            what it does set (ipconfigTCP_MSS follows ipconfigNETWORK_MTU, the buffers follow the MSS). #if and \
+            #ifdef are not evaluated, and #include is not followed.
+
+            Prints every TCP setting the simulator models: the macro, its value with a unit, and the file:line \
+            it came from or 'default'. Without FILE, prints the defaults. Lines that were skipped (macros the \
+            simulator does not model, values it cannot evaluate or that FreeRTOS+TCP would reject) are listed \
+            on stderr as FILE:LINE:COL: warning: lines. The exit status is 0 whenever FILE could be read.
+            """)
+
+    @Argument(help: "A FreeRTOSIPConfig.h, or a 'NAME = value' dump of a device's ipconfig macros.")
+    var file: String?
+
+    func run() throws {
+        let header: IPConfigHeader
+        if let file {
+            header = IPConfigHeader(parsing: try readText(file), fileName: file)
+            print("FreeRTOS+TCP configuration from \(file):")
+        } else {
+            header = IPConfigHeader(parsing: "", fileName: "")
+            print("FreeRTOS+TCP defaults:")
+        }
+        let rows = header.table()
+        let nameWidth = rows.map(\.name.count).max() ?? 0
+        let valueWidth = rows.map(\.value.count).max() ?? 0
+        for row in rows {
+            print("  " + row.name.padded(to: nameWidth) + "  " + row.value.padded(to: valueWidth) + "  " + row.source)
+        }
+        var standardError = StandardError()
+        for diagnostic in header.diagnostics {
+            print(diagnostic, to: &standardError)
+        }
+    }
+
+    /// The whole file as text (invalid UTF-8 is replaced, not rejected), or a one-line error.
+    private func readText(_ path: String) throws -> String {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw CLIError("cannot read '\(path)': Is a directory")
+        }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            let reason = FileManager.default.fileExists(atPath: path) ? "Permission denied" : "No such file or directory"
+            throw CLIError("cannot read '\(path)': \(reason)")
+        }
+        defer { try? handle.close() }
+        do {
+            let data = try handle.readToEnd() ?? Data()
+            return String(decoding: data, as: UTF8.self)
+        } catch {
+            throw CLIError("cannot read '\(path)': \(error.localizedDescription)")
+        }
+    }
+}
+
+extension String {
+    fileprivate func padded(to width: Int) -> String {
+        count >= width ? self : self + String(repeating: " ", count: width - count)
+    }
+}
+
+/// `print(_:to:)` target for stderr.
+private struct StandardError: TextOutputStream {
+    mutating func write(_ string: String) {
+        FileHandle.standardError.write(Data(string.utf8))
+    }
+}

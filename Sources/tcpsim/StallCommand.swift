@@ -1,0 +1,55 @@
+import ArgumentParser
+import Devices
+import PcapIO
+import SimClock
+import Simulation
+import TCPCore
+
+/// `tcpsim stall`: the 38-second shutdown stall of seed 2, reproduced in virtual time.
+struct StallCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stall",
+        abstract: "Reproduce the FreeRTOS+TCP shutdown stall: a REUSE_LISTEN port that stays busy after FreeRTOS_shutdown().",
+        discussion: """
+            A simulated FreeRTOS+TCP terminal server (ports 3301-3305 with FREERTOS_SO_REUSE_LISTEN_SOCKET, HTTP \
+            control on port 80) serves client C1 on port 3301. One second after C1's exchange, \
+            GET /release?port=3301 makes the app call FreeRTOS_shutdown(); C1's application never closes. \
+            C2 tries to connect every 2 s from 100 ms after the release request. The last line says how long \
+            the port refused new clients and why.
+
+            Variants: report (the app of the report), capped (recv() for at most 4 s), fix-a (closesocket once \
+            the FIN is out), fix-b (closesocket at once), backlog2 (no REUSE, backlog 2).
+            """)
+
+    @Option(help: "The app's release strategy: \(TerminalServerVariant.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var variant: String = "report"
+
+    @Option(help: "Seed for ISNs and ports.")
+    var seed: UInt64 = 1
+
+    @Option(name: .long, help: "Write the capture to this file.")
+    var pcap: String?
+
+    @Flag(name: .shortAndLong, help: "Print only the verdict line.")
+    var quiet = false
+
+    func validate() throws {
+        guard TerminalServerVariant(rawValue: variant) != nil else {
+            throw ValidationError(
+                "--variant expects one of \(TerminalServerVariant.allCases.map(\.rawValue).joined(separator: ", ")), found '\(variant)'")
+        }
+    }
+
+    func run() throws {
+        let capture = try pcap.map(openCapture)
+        let scenario = StallScenario(
+            variant: TerminalServerVariant(rawValue: variant) ?? .report, seed: seed,
+            stages: capture.map { [PcapRecorder(sink: $0)] } ?? [])
+        var formatter = TimelineFormatter()
+        if !quiet { scenario.network.onTrace = { print(formatter.format($0)) } }
+        let verdict = scenario.run()
+        try capture?.close()
+        print(verdict)
+        if verdict.stall == nil { throw ExitCode(1) }
+    }
+}
