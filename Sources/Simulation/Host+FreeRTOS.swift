@@ -268,6 +268,8 @@ extension Host {
             for socket in set.members { bits.formUnion(stack.rtosSelectBits(socket)) }
             return bits.isEmpty ? nil : bits
         }
+        // select() asks the IP task to evaluate the set (eSocketSelectEvent): one IP-task pass.
+        performing { stack.ipTaskEvent(now: now) }
         let result = await waitFreeRTOS("FreeRTOS_select(\(set))", on: members, time: timeout, evaluate) ?? []
         if network.isTracing && !result.isEmpty {
             let detail = set.members.compactMap { socket -> String? in

@@ -44,6 +44,8 @@ public struct FreeRTOSControl: Sendable, Equatable {
     public var ourFin: SeqNumber?
     /// A delayed ACK waiting for the socket's next wake-up (`pxAckMessage`).
     var pendingAck: TCPSegment?
+    /// RCV.NXT + window of the last segment we sent: the right edge the peer may fill.
+    public var advertisedEdge = SeqNumber(0)
     /// Window segments sent and not yet acknowledged, oldest first.
     var inFlight: [TxSegment] = []
     /// Smoothed RTT of the sliding window (`lSRTT`).
@@ -194,6 +196,7 @@ extension TCPConnection {
 
     mutating func emitFreeRTOS(_ segment: TCPSegment, into out: inout TCPOutput) {
         receive.advertisedWindow = Int(segment.window) << Int(receive.scale)
+        if segment.flags.contains(.ack) { rtos.advertisedEdge = segment.ackNumber + receive.advertisedWindow }
         if segment.flags.contains(.ack) { rtos.pendingAck = nil }
         segmentsSent += 1
         out.segments.append(OutgoingSegment(source: local, destination: remote, segment: segment, ttl: parameters.ttl))
@@ -206,14 +209,15 @@ extension TCPConnection {
             flags: flags.union(.ack), window: windowFieldFreeRTOS(), payload: payload)
     }
 
-    /// The handshake-error reply of `prvHandleSynReceived()` / `eCONNECT_SYN`: the received flags plus RST,
-    /// seq = their ACK field, ack = their seq (freertos-tcp-model.md §13).
+    /// The handshake-error reply of `prvHandleSynReceived()` / `eCONNECT_SYN`: the received flags without FIN,
+    /// plus RST (no ACK added: a bare SYN gets SYN|RST), seq = their ACK field, ack = their seq, our window,
+    /// no options (freertos-tcp-model.md §13, corrected from the source).
     mutating func sendFlagsPlusReset(replyingTo segment: TCPSegment, into out: inout TCPOutput) {
         guard !rules.ignoreUnknownPackets else { return }
+        let flags = segment.flags.intersection([.syn, .rst, .psh, .ack]).union(.rst)
         let reply = TCPSegment(
             sourcePort: local.port, destinationPort: remote.port, seq: segment.ackNumber, ackNumber: segment.seq,
-            flags: segment.flags.intersection([.fin, .syn, .rst, .psh, .ack]).union(.rst), window: segment.window,
-            options: segment.options)
+            flags: flags, window: windowFieldFreeRTOS())
         segmentsSent += 1
         out.segments.append(OutgoingSegment(source: local, destination: remote, segment: reply, ttl: parameters.ttl))
     }

@@ -196,7 +196,10 @@ extension TCPConnection {
     /// returns no reply); in eLAST_ACK the FIN+ACK carries the acknowledgment.
     private mutating func ackPayloadFreeRTOS(_ segment: TCPSegment, now: SimInstant) {
         guard state == .established, !segment.flags.contains(.fin) else { return }
-        let canDelay = receiveWindowSpace >= 2 * send.maximumSegmentSize && !rtos.finSent && outOfOrder.isEmpty
+        // FreeRTOS: prvSendData(): delay only while at least 2 MSS of the window we last advertised are still
+        // unused. With the default 2 × MSS window that is never true after payload: every ACK goes at once.
+        let unusedWindow = rtos.advertisedEdge - receive.next
+        let canDelay = unusedWindow >= 2 * send.maximumSegmentSize && !rtos.finSent && outOfOrder.isEmpty
         if canDelay && !rtos.windowChange {
             rtos.pendingAck = makeSegmentFreeRTOS(seq: send.next, flags: .ack)
             let delay = segment.payload.count < send.maximumSegmentSize

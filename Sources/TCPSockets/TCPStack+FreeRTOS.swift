@@ -74,15 +74,16 @@ extension TCPStack {
     /// FreeRTOS runs this whenever its event queue is empty, so the simulation runs it after every input.
     mutating func ipTaskCycle(now: SimInstant) {
         let nowTick = now.nanoseconds / tickNanoseconds
-        let elapsed = Int(max(0, nowTick - lastTimerTick))
-        lastTimerTick = nowTick
+        // ⚠ FreeRTOS: xTCPTimerCheck() counts at least one tick per pass, even when none elapsed, so every
+        // pass in the same millisecond as the previous one brings all socket timers 1 ms closer (this is why
+        // the real device's hang protection fired after 39.994 s rather than 40.000 s).
+        let elapsed = Int(max(1, nowTick - lastTimerTick))
+        lastTimerTick = max(lastTimerTick, nowTick)
         runDeferred(now: now)
-        if elapsed > 0 {
-            for index in connections.slots.indices {
-                guard let box = connections.slots[index], box.tcb.elapseFreeRTOS(ticks: elapsed) else { continue }
-                box.tcb.socketCheckFreeRTOS(now: now, into: &scratch)
-                absorb(SocketID(index))
-            }
+        for index in connections.slots.indices {
+            guard let box = connections.slots[index], box.tcb.elapseFreeRTOS(ticks: elapsed) else { continue }
+            box.tcb.socketCheckFreeRTOS(now: now, into: &scratch)
+            absorb(SocketID(index))
         }
     }
 
@@ -243,8 +244,9 @@ extension TCPStack {
         case .closed:
             // eSOCKET_CLOSED goes to the "parent": the socket itself, or the listener of an un-owned child.
             guard let socket = sockets[id] else { return }
-            let unowned = (socket.rtos.passQueued || socket.rtos.passAccept) && !socket.rtos.reuseListen
-            if unowned, let parent = socket.parent {
+            // FreeRTOS: only a half-open child signals its listener; an established, un-accepted one signals itself.
+            let halfOpen = socket.rtos.passQueued && !socket.rtos.reuseListen
+            if halfOpen, let parent = socket.parent {
                 output.events.append((parent, .closed))
             }
             output.events.append((id, .closed))
@@ -276,6 +278,11 @@ extension TCPStack {
             sockets[id]?.rtos.passQueued = false
             deferred.append(.relisten(id))
         }
+    }
+
+    /// Runs one IP-task pass for an API call that posts an event to the IP task (select, accept, …).
+    public mutating func ipTaskEvent(now: SimInstant) {
+        if isFreeRTOS { ipTaskCycle(now: now) }
     }
 
     /// `vSocketClose()`: frees the socket at once; sends nothing; a child gives its backlog slot back, a

@@ -236,7 +236,7 @@ extension TCPStack {
         guard let socket = sockets[id], socket.localPort != nil else { return .error(FreeRTOSErrno.EINVAL.returnValue) }
         if let box = connections[id], box.tcb.readableCount > 0 {
             let bytes = box.tcb.readFreeRTOS(upTo: maximum, consume: !peek)
-            ipTaskCycle(now: now)
+            if box.tcb.rtos.timeoutTicks == 1 { ipTaskCycle(now: now) }  // a window update was poked
             return .data(bytes)
         }
         switch state(of: id) {
@@ -262,6 +262,7 @@ extension TCPStack {
     public mutating func rtosClose(_ id: SocketID, now: SimInstant) -> Int32 {
         guard sockets[id] != nil else { return 0 }
         freeFreeRTOS(id, now: now)
+        ipTaskCycle(now: now)  // eSocketCloseEvent is handled by the IP task
         return 1
     }
 
