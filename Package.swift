@@ -43,6 +43,7 @@ let package = Package(
         .testTarget(name: "TCPCoreTests", dependencies: ["TCPCore"]),
         .testTarget(name: "IPConfigTests", dependencies: ["IPConfig"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "PcapIO"]),
+        .testTarget(name: "FreeRTOSTests", dependencies: ["Simulation"], swiftSettings: [.swiftLanguageMode(.v5)]),
         .testTarget(name: "PcapIOTests", dependencies: ["PcapIO"]),
         .testTarget(name: "CLITests", dependencies: ["tcpsim"]),
     ]

@@ -51,9 +51,29 @@ public final class Host: @unchecked Sendable {
     // MARK: - Network side
 
     func deliver(_ bytes: [UInt8]) {
+        if isScripted {
+            if let packet = try? TCPPacket(parsing: bytes[...]) { received.append((now, packet)) }
+            return
+        }
         stack.receive(packet: bytes[...], now: now)
         settle()
     }
+
+    // MARK: - Scripted peers
+
+    /// A scripted host does not run its stack: packets that reach it are kept in `received`, and tests or
+    /// scripts send hand-made segments with `inject(_:)` (like packetdrill's remote side).
+    public var isScripted = false
+    public private(set) var received: [(time: SimInstant, packet: TCPPacket)] = []
+
+    /// Sends a hand-made segment from this host to `destination` now.
+    public func inject(_ segment: TCPSegment, to destination: IPv4Address, ttl: UInt8 = 64) {
+        let packet = TCPPacket(ip: IPv4Header(source: address, destination: destination, ttl: ttl), tcp: segment)
+        network.transmit(packet.encoded(), from: self)
+    }
+
+    /// Forgets the packets received so far.
+    public func clearReceived() { received.removeAll() }
 
     func timerFired() {
         scheduledWake = nil

@@ -11,7 +11,8 @@ private func evaluate(_ text: String) -> Result<CInteger, EvaluationFailure> {
     }
     let bytes = Array(text.utf8)
     let tokens = tokenize(bytes[...], positions: positions[...])
-    return ExpressionEvaluator.evaluate(tokens, end: SourcePosition(line: 1, column: column)) { name, position, _ in
+    return ExpressionEvaluator.evaluate(tokens, end: SourcePosition(line: 1, column: column)) {
+        name, position, _ throws(EvaluationFailure) in
         if name == "configTICK_RATE_HZ" { return .signed(1000) }
         if let constant = freeRTOSConstant(name) { return constant }
         throw EvaluationFailure(error: .unknownIdentifier(name), position: position)
@@ -99,7 +100,7 @@ struct ExpressionTests {
         #expect(failure.position == SourcePosition(line: 1, column: column), "\(expression)")
     }
 
-    @Test func nestingIsBoundedInsteadOfExhaustingTheStack() {
+    @Test func nestingIsBoundedInsteadOfExhaustingTheStack() throws {
         for depth in [ExpressionEvaluator.maximumDepth + 1, 10_000] {
             let text = String(repeating: "( ", count: depth) + "1" + String(repeating: " )", count: depth)
             guard case .failure(let failure) = evaluate(text) else {
