@@ -112,6 +112,9 @@ struct CIntegerType: Hashable, Sendable {
     ]
 }
 
+/// `u`, `l`, `ul`, `lu`, `ll`, `ull`, `llu`, or nothing (compared in lower case).
+private let integerSuffixes: Set<[UInt8]> = Set(["", "u", "l", "ul", "lu", "ll", "ull", "llu"].map { Array($0.utf8) })
+
 /// Reads a C integer literal (`1460`, `0x0400`, `017`, `0b101`, `40U`, `20000UL`).
 ///
 /// Its type follows C's rules on a 64-bit evaluator: signed when it fits `Int64` and has no `U` suffix, unsigned
@@ -125,9 +128,7 @@ func parseIntegerLiteral(_ text: String) -> CInteger? {
         suffix.insert(last | 0x20, at: 0)
         body.removeLast()
     }
-    let validSuffixes: Set<[UInt8]> = [[], Array("u".utf8), Array("l".utf8), Array("ul".utf8), Array("lu".utf8),
-        Array("ll".utf8), Array("ull".utf8), Array("llu".utf8)]
-    guard validSuffixes.contains(suffix), let first = body.first else { return nil }
+    guard integerSuffixes.contains(suffix), let first = body.first else { return nil }
     let hasUnsignedSuffix = suffix.contains(UInt8(ascii: "u"))
 
     var radix: UInt64 = 10

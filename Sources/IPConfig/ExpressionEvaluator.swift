@@ -43,7 +43,8 @@ struct ExpressionEvaluator {
             }
             let value = try evaluator.conditional(evaluating: true)
             if let extra = evaluator.peek {
-                throw evaluator.failure(.unexpected(expected: "an operator or end of line", found: extra.quoted), at: extra)
+                let error = ExpressionError.unexpected(expected: "an operator or end of line", found: extra.quoted)
+                throw evaluator.failure(error, at: extra)
             }
             return .success(value)
         } catch {
@@ -236,7 +237,8 @@ struct ExpressionEvaluator {
         case .minus:
             return try arithmetic({ $0.subtractingReportingOverflow($1) }, { $0.subtractingReportingOverflow($1) })
         case .star:
-            return try arithmetic({ $0.multipliedReportingOverflow(by: $1) }, { $0.multipliedReportingOverflow(by: $1) })
+            return try arithmetic(
+                { $0.multipliedReportingOverflow(by: $1) }, { $0.multipliedReportingOverflow(by: $1) })
         case .slash, .percent:
             guard b.bits != 0 else {
                 if evaluating { throw failure(.divisionByZero(operator: op.rawValue), at: token) }

@@ -36,7 +36,7 @@ struct Token: Sendable {
     /// How the token reads in a message.
     var quoted: String {
         switch kind {
-        case .number(let text), .identifier(let text), .other(let text): "'\(text)'"
+        case .number(let text), .identifier(let text), .other(let text): "'\(text.printable)'"
         case .punctuator(let punctuator): "'\(punctuator.rawValue)'"
         }
     }
@@ -52,7 +52,9 @@ func tokenize(_ bytes: ArraySlice<UInt8>, positions: ArraySlice<SourcePosition>)
         let position = positions[index]
         if isHorizontalSpace(byte) {
             index += 1
-        } else if isDigit(byte) || (byte == UInt8(ascii: ".") && index + 1 < bytes.endIndex && isDigit(bytes[index + 1])) {
+        } else if isDigit(byte)
+            || (byte == UInt8(ascii: ".") && index + 1 < bytes.endIndex && isDigit(bytes[index + 1]))
+        {
             // C's pp-number: digits, letters, '_', '.', and a sign right after an exponent letter.
             let start = index
             index += 1
@@ -108,3 +110,20 @@ func isIdentifierStart(_ byte: UInt8) -> Bool {
 }
 
 func isIdentifierByte(_ byte: UInt8) -> Bool { isIdentifierStart(byte) || isDigit(byte) }
+
+extension String {
+    /// The text with control characters written as `\u{…}` escapes, so that a message stays on one line and
+    /// cannot drive the terminal.
+    var printable: String {
+        var result = ""
+        for scalar in unicodeScalars {
+            let isControl = (scalar.value < 0x20 && scalar != "\t") || (0x7F...0x9F).contains(scalar.value)
+            if isControl || scalar == "\u{2028}" || scalar == "\u{2029}" {
+                result += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+            } else {
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+}

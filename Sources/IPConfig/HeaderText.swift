@@ -83,7 +83,9 @@ struct HeaderText {
             } else if byte == UInt8(ascii: "/") && next == UInt8(ascii: "*") {
                 let start = positions[index]
                 index += 2
-                while index + 1 < bytes.count && !(bytes[index] == UInt8(ascii: "*") && bytes[index + 1] == UInt8(ascii: "/")) {
+                while index + 1 < bytes.count
+                    && !(bytes[index] == UInt8(ascii: "*") && bytes[index + 1] == UInt8(ascii: "/"))
+                {
                     index += 1
                 }
                 if index + 1 < bytes.count {

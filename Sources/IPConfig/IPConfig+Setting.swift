@@ -2,17 +2,29 @@
 
 extension IPConfig {
     /// One value of `IPConfig`, named after its Swift property and known by its FreeRTOS macro.
+    /// The order of the cases is the order of `table()`. Each case is documented on the property of the same name.
     public enum Setting: Hashable, Sendable, CaseIterable {
+        /// Protocols (see the properties of the same names).
         case useTCP, useIPv4, useIPv6, useTCPWindow
+        /// Sizes.
         case networkMTU, tcpMSS, rxBufferLength, txBufferLength, winSegCount, numNetworkBufferDescriptors
+        /// Sizes.
         case eventQueueLength, ethernetMinimumPacketBytes
+        /// Timers.
         case srttMinimum, hangProtection, hangProtectionTime, keepAlive, keepAliveInterval
+        /// Timers, in ticks, and the tick rate.
         case receiveBlockTime, sendBlockTime, maxIPTaskSleepTime, tickRateHz
+        /// Behaviour.
         case timeToLive, ignoreUnknownPackets, supportSelect, selectUsesNotify, supportSignals, useCallbacks
+        /// Behaviour.
         case socketHasUserSemaphore, socketHasUserWakeCallback, allowSendWithoutBind, forceDontFragment
+        /// Behaviour.
         case replyToIncomingPings, zeroCopyTxDriver, driverIncludedTxIPChecksum
+        /// Constants from the FreeRTOS+TCP sources.
         case maximumWakeupTime, tcpTimerPeriod, sendRepeatedCount, delayedAckShortDelay, delayedAckLongerDelay
+        /// Constants from the FreeRTOS+TCP sources.
         case reducedMSSThroughInternet, minimumSegmentLength, duplicateAcksBeforeFastRetransmit
+        /// Constants from the FreeRTOS+TCP sources.
         case maxTransmitCountUsingLargeWindow, autoPortAllocationStart
 
         /// The setting a FreeRTOS macro configures, or `nil` if the simulator does not model that macro.

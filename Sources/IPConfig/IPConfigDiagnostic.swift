@@ -2,10 +2,14 @@
 
 /// A place in a configuration file: `file:line:column`, 1-based, columns counted in UTF-8 bytes.
 public struct IPConfigSourceLocation: Hashable, Sendable, CustomStringConvertible {
+    /// The name the file was read under (as given, not resolved).
     public var fileName: String
+    /// 1-based line in the original file, counting every physical line (continuations included).
     public var line: Int
+    /// 1-based column in UTF-8 bytes; a tab counts as one.
     public var column: Int
 
+    /// A location from its parts.
     public init(fileName: String, line: Int, column: Int) {
         self.fileName = fileName
         self.line = line
@@ -18,9 +22,12 @@ public struct IPConfigSourceLocation: Hashable, Sendable, CustomStringConvertibl
 
 /// Something in a configuration file the reader skipped. Never fatal: the rest of the file still counts.
 public struct IPConfigDiagnostic: Hashable, Sendable, CustomStringConvertible {
+    /// Where the problem is: the macro name, the offending token, or the start of the line.
     public var location: IPConfigSourceLocation
+    /// What the problem is.
     public var kind: Kind
 
+    /// A diagnostic from its parts.
     public init(location: IPConfigSourceLocation, kind: Kind) {
         self.location = location
         self.kind = kind
@@ -59,6 +66,7 @@ public struct IPConfigDiagnostic: Hashable, Sendable, CustomStringConvertible {
         /// `/*` without `*/`.
         case unterminatedComment
 
+        /// The message: what was expected, what was found, and what the reader did about it.
         public var description: String {
             switch self {
             case let .notModelled(macro, suggestion):
@@ -104,15 +112,18 @@ public enum ExpressionError: Hashable, Sendable, CustomStringConvertible {
     case unsupportedFunction(String)
     /// A pp-number that is not a 64-bit integer literal (`1.5`, `08`, `0x`, 20 digits).
     case invalidLiteral(String)
+    /// `/`, `%` or `pdTICKS_TO_MS` by zero.
     case divisionByZero(operator: String)
     /// Signed arithmetic that does not fit 64 bits (undefined behaviour in C).
     case overflow(operator: String)
+    /// A shift by a negative count or by 64 or more (undefined behaviour in C).
     case shiftCountOutOfRange(String)
     /// A macro whose value refers to itself, directly or through others; C never expands it.
     case selfReference(String)
     /// More than `ExpressionEvaluator.maximumDepth` nested parentheses, operators and macro references.
     case tooDeeplyNested
 
+    /// "expected …, found …".
     public var description: String {
         switch self {
         case let .unexpected(expected, found): "expected \(expected), found \(found)"

@@ -196,7 +196,7 @@ private struct HeaderReader {
             case "include" where !reportedInclude:
                 reportedInclude = true
                 cursor.skipSpaces()
-                let path = cursor.rest.trimmingTrailingSpaces
+                let path = cursor.rest.trimmingTrailingSpaces.printable
                 diagnostics.append((hash, .includeNotFollowed(path: path.isEmpty ? "(nothing)" : path)))
             default: break  // #if, #ifdef, #ifndef, #else, #elif, #endif, #pragma, #error, a repeated #include…
             }
@@ -281,7 +281,8 @@ private struct Cursor {
 
     /// The next token, quoted, for "found …" in a message.
     var nextToken: String {
-        let tokens = tokenize(line.bytes[min(index, line.bytes.count)...], positions: line.positions[min(index, line.positions.count)...])
+        let start = min(index, line.bytes.count)
+        let tokens = tokenize(line.bytes[start...], positions: line.positions[start...])
         return tokens.first?.quoted ?? "end of line"
     }
 
@@ -320,5 +321,5 @@ extension String {
     }
 
     /// At most 40 characters, with "…" when cut.
-    fileprivate var abbreviated: String { count > 40 ? String(prefix(40)) + "…" : self }
+    fileprivate var abbreviated: String { (count > 40 ? String(prefix(40)) + "…" : self).printable }
 }

@@ -140,6 +140,9 @@ final class MacroEnvironment {
             throw EvaluationFailure(error: .selfReference(name), position: position)
         }
         if let setting = IPConfig.Setting(macroName: name) {
+            guard depth < ExpressionEvaluator.maximumDepth else {
+                throw EvaluationFailure(error: .tooDeeplyNested, position: position)
+            }
             return resolve(setting, depth: depth + 1).value
         }
         if let index = live[name]?.last {
@@ -193,6 +196,12 @@ final class MacroEnvironment {
     /// Warnings about definitions: unmodelled macros, values that cannot be evaluated or are out of range,
     /// redefinitions, constants a real build would not let the file override, and unusable default formulas.
     func definitionDiagnostics() -> [(position: SourcePosition, kind: IPConfigDiagnostic.Kind)] {
+        // Evaluate every live setting definition first, so that a helper macro used only by a definition that a
+        // later one overrides counts as used wherever it sits in the file.
+        for (index, definition) in definitions.enumerated()
+        where liveIndices.contains(index) && IPConfig.Setting(macroName: definition.name) != nil {
+            _ = evaluate(index, depth: 0)
+        }
         var found: [(position: SourcePosition, kind: IPConfigDiagnostic.Kind)] = []
         var previous: [IPConfig.Setting: (line: Int, stored: Int64)] = [:]
         for (index, definition) in definitions.enumerated() {

@@ -16,7 +16,7 @@ public final class Host: @unchecked Sendable {
     public let address: IPv4Address
     let index: Int
     /// The host's TCP stack (inspect it freely; change it only through the calls below).
-    public internal(set) var stack: TCPStack
+    public let stack: TCPStack
     unowned let network: Network
     var routes: [IPv4Address: (link: InMemoryLink, direction: LinkDirection, host: Int)] = [:]
     private var scheduledWake: SimInstant?
@@ -75,7 +75,10 @@ public final class Host: @unchecked Sendable {
     /// Forgets the packets received so far.
     public func clearReceived() { received.removeAll() }
 
-    func timerFired() {
+    /// The host timer scheduled for `deadline` is due; a superseded one (the deadline moved earlier and a
+    /// newer event was queued) is ignored, so stacks see no spurious timer passes.
+    func timerFired(scheduledFor deadline: SimInstant) {
+        guard scheduledWake == deadline else { return }
         scheduledWake = nil
         stack.expireTimers(now: now)
         settle()
@@ -114,7 +117,7 @@ public final class Host: @unchecked Sendable {
         } while !stack.output.isEmpty
         if let deadline = stack.nextDeadline, scheduledWake.map({ deadline < $0 }) ?? true {
             scheduledWake = deadline
-            network.schedule(.hostTimer(host: index), at: deadline)
+            network.schedule(.hostTimer(host: index, deadline: deadline), at: deadline)
         }
     }
 

@@ -8,7 +8,7 @@ import TCPWire
 public final class Network: @unchecked Sendable {
     enum Event {
         case deliver(host: Int, bytes: [UInt8])
-        case hostTimer(host: Int)
+        case hostTimer(host: Int, deadline: SimInstant)
         case action(Int)
         case wake(host: Int, waiter: Int)
     }
@@ -26,8 +26,10 @@ public final class Network: @unchecked Sendable {
     public var recordsTrace = true
     /// Called for each trace event as it happens (live timelines).
     public var onTrace: ((TraceEvent) -> Void)?
-    /// Events processed so far.
+    /// Events processed so far, and how many of them were packet deliveries and host timers.
     public private(set) var eventsProcessed = 0
+    public private(set) var deliveries = 0
+    public private(set) var timerEvents = 0
     /// Errors thrown by app tasks, with the task's name.
     public private(set) var taskFailures: [(task: String, error: String)] = []
 
@@ -92,9 +94,11 @@ public final class Network: @unchecked Sendable {
         eventsProcessed += 1
         switch event {
         case .deliver(let index, let bytes):
+            deliveries += 1
             hosts[index].deliver(bytes)
-        case .hostTimer(let index):
-            hosts[index].timerFired()
+        case .hostTimer(let index, let deadline):
+            timerEvents += 1
+            hosts[index].timerFired(scheduledFor: deadline)
         case .action(let id):
             if let action = actions.removeValue(forKey: id) { action() }
         case .wake(let index, let waiter):

@@ -1,3 +1,4 @@
+import IPConfig
 import SimClock
 
 /// The numbers of FreeRTOS+TCP's TCP engine, from its `ipconfig*` values and compiled-in constants
@@ -58,6 +59,39 @@ extension TCPParameters {
             minimumRetransmissionTimeout: .milliseconds(100), maximumRetransmissionTimeout: .seconds(60),
             maximumRetransmissions: .max, delayedAckTimeout: .milliseconds(20), pushOnlyAtEndOfQueue: false)
         parameters.freeRTOS = rules
+        return parameters
+    }
+}
+
+
+extension FreeRTOSRules {
+    /// The rules an `IPConfig` (a `FreeRTOSIPConfig.h`) implies.
+    public init(_ config: IPConfig) {
+        self.init()
+        tick = SimDuration(nanoseconds: 1_000_000_000 / Int64(max(1, config.tickRateHz)))
+        maximumWakeup = .milliseconds(config.maximumWakeupTime)
+        timerPeriod = .milliseconds(config.tcpTimerPeriod)
+        hangProtection = config.hangProtection ? .seconds(config.hangProtectionTime) : nil
+        keepAliveInterval = config.keepAlive ? .seconds(config.keepAliveInterval) : nil
+        delayedAckShortTicks = config.delayedAckShortDelay
+        delayedAckLong = .milliseconds(config.delayedAckLongerDelay)
+        minimumSRTT = .milliseconds(config.srttMinimum)
+        receiveWindowSegments = config.rxWindowSegments
+        sendWindowSegments = config.txWindowSegments
+        sendRepeatedCount = config.sendRepeatedCount
+        ignoreUnknownPackets = config.ignoreUnknownPackets
+        dontFragment = config.forceDontFragment
+    }
+}
+
+extension TCPParameters {
+    /// FreeRTOS+TCP configured by `config` (MSS, buffers, TTL, window scaling and every timer).
+    public static func freeRTOS(config: IPConfig) -> TCPParameters {
+        var parameters = TCPParameters.freeRTOS(
+            FreeRTOSRules(config), mss: config.tcpMSS, receiveBufferSize: config.rxBufferLength,
+            sendBufferSize: config.txStreamSize)
+        parameters.ttl = config.timeToLive
+        parameters.windowScale = UInt8(clamping: config.windowScaleFactor)
         return parameters
     }
 }

@@ -29,8 +29,12 @@ public struct FreeRTOSControl: Sendable, Equatable {
     public var closeRequested = false
     /// `bWinChange`: an ACK (window update) is owed.
     public var windowChange = false
-    /// `usTimeout`: ticks until the socket's next wake-up; 0 = none scheduled.
-    public var timeoutTicks = 0
+    /// `usTimeout`: ticks until the socket's next wake-up, as last set; 0 = none scheduled. The IP task counts
+    /// it down (`TCPStack` keeps the absolute wake-up tick); every new setting bumps `timerGeneration`.
+    public var timeoutTicks = 0 {
+        didSet { if timeoutTicks > 0 { timerGeneration &+= 1 } }
+    }
+    public private(set) var timerGeneration: UInt32 = 0
     /// `xLastActTime`: the last "touch" (state change or accepted segment); hang protection counts from here.
     public var lastActivity = SimInstant.zero
     /// `xLastAliveTime` and `ucKeepRepCount`: keep-alive bookkeeping.

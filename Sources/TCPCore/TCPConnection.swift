@@ -150,6 +150,9 @@ public struct TCPConnection: Sendable {
     /// Full-sized segments received since our last ACK (RFC 1122 4.2.3.2).
     var unackedSegments = 0
 
+    /// The most recent state change, with its cause.
+    public private(set) var lastTransition: StateTransition?
+
     /// FreeRTOS+TCP's per-socket control block, used by the `.freeRTOS` personality.
     public internal(set) var rtos = FreeRTOSControl()
 
@@ -221,7 +224,9 @@ public struct TCPConnection: Sendable {
         to next: TCPState, at now: SimInstant, because cause: TransitionCause, into out: inout TCPOutput
     ) {
         guard next != state else { return }
-        out.transitions.append(StateTransition(time: now, connection: id, from: state, to: next, cause: cause))
+        let transition = StateTransition(time: now, connection: id, from: state, to: next, cause: cause)
+        out.transitions.append(transition)
+        lastTransition = transition
         state = next
         if next == .closed { stopAllTimers() }
     }

@@ -14,14 +14,14 @@ public enum ReadResult: Hashable, Sendable {
 /// The BSD-style socket calls (non-blocking; blocking belongs to the simulation's task layer).
 extension TCPStack {
     /// `socket(AF_INET, SOCK_STREAM, 0)`.
-    public mutating func socket() -> SocketID {
+    public func socket() -> SocketID {
         let id = allocateDescriptor()
         sockets[id] = Socket(id: id)
         return id
     }
 
     /// `bind()`: port 0 picks an ephemeral port (49152–65535, seeded).
-    public mutating func bind(_ id: SocketID, port: UInt16) throws(SocketError) {
+    public func bind(_ id: SocketID, port: UInt16) throws(SocketError) {
         guard let socket = sockets[id], !socket.orphaned else { throw .badDescriptor }
         guard socket.localPort == nil else { throw .invalidArgument("socket \(id) is already bound") }
         let chosen = port == 0 ? try ephemeralPort() : port
@@ -30,7 +30,7 @@ extension TCPStack {
         sockets[id]?.localPort = chosen
     }
 
-    mutating func ephemeralPort() throws(SocketError) -> UInt16 {
+    func ephemeralPort() throws(SocketError) -> UInt16 {
         for _ in 0..<1024 {
             let candidate = UInt16(49152 + random.next() % 16384)
             if portUsers[candidate] == nil { return candidate }
@@ -39,7 +39,7 @@ extension TCPStack {
     }
 
     /// `listen()`.
-    public mutating func listen(_ id: SocketID, backlog: Int) throws(SocketError) {
+    public func listen(_ id: SocketID, backlog: Int) throws(SocketError) {
         guard let socket = sockets[id], !socket.orphaned else { throw .badDescriptor }
         guard let port = socket.localPort else { throw .invalidArgument("socket \(id) is not bound") }
         switch socket.role {
@@ -56,7 +56,7 @@ extension TCPStack {
     }
 
     /// `accept()`, non-blocking: the oldest established child, or `nil` if none is waiting.
-    public mutating func accept(_ id: SocketID) throws(SocketError) -> SocketID? {
+    public func accept(_ id: SocketID) throws(SocketError) -> SocketID? {
         guard let socket = sockets[id], !socket.orphaned else { throw .badDescriptor }
         guard case .listener(var listener) = socket.role else { throw .notListening }
         guard !listener.acceptQueue.isEmpty else { return nil }
@@ -67,7 +67,7 @@ extension TCPStack {
     }
 
     /// `connect()`: starts the handshake; completion is reported by `.connected` or `.closed`.
-    public mutating func connect(_ id: SocketID, to remote: Endpoint, now: SimInstant) throws(SocketError) {
+    public func connect(_ id: SocketID, to remote: Endpoint, now: SimInstant) throws(SocketError) {
         guard let socket = sockets[id], !socket.orphaned else { throw .badDescriptor }
         guard case .fresh = socket.role else { throw .alreadyConnected }
         if socket.localPort == nil { try bind(id, port: 0) }
@@ -84,7 +84,7 @@ extension TCPStack {
     }
 
     /// `send()`, non-blocking: queues what fits and returns the count (0 when the buffer is full).
-    public mutating func send(_ id: SocketID, _ bytes: some Collection<UInt8>, now: SimInstant) throws(SocketError)
+    public func send(_ id: SocketID, _ bytes: some Collection<UInt8>, now: SimInstant) throws(SocketError)
         -> Int
     {
         try checkUsable(id)
@@ -98,7 +98,7 @@ extension TCPStack {
     }
 
     /// `recv()`, non-blocking.
-    public mutating func recv(_ id: SocketID, upTo maximum: Int, now: SimInstant) throws(SocketError) -> ReadResult {
+    public func recv(_ id: SocketID, upTo maximum: Int, now: SimInstant) throws(SocketError) -> ReadResult {
         try checkUsable(id)
         guard let socket = sockets[id], let readable = connections[id]?.tcb.readableCount else { throw .notConnected }
         if readable > 0 {
@@ -113,14 +113,14 @@ extension TCPStack {
     }
 
     /// `shutdown(SHUT_WR)`: sends FIN after the queued data; reading stays possible.
-    public mutating func shutdown(_ id: SocketID, now: SimInstant) throws(SocketError) {
+    public func shutdown(_ id: SocketID, now: SimInstant) throws(SocketError) {
         try checkUsable(id)
         try withConnection(id) { connection, out in connection.close(now: now, into: &out) }
     }
 
     /// `close()`: releases the handle. A connection closes gracefully (FIN) and lives on until CLOSED;
     /// a listener drops its children that were never accepted.
-    public mutating func close(_ id: SocketID, now: SimInstant) throws(SocketError) {
+    public func close(_ id: SocketID, now: SimInstant) throws(SocketError) {
         guard let socket = sockets[id], !socket.orphaned else { throw .badDescriptor }
         switch socket.role {
         case .fresh:
@@ -144,7 +144,7 @@ extension TCPStack {
     }
 
     /// `abort()`: RST and CLOSED at once (SO_LINGER 0).
-    public mutating func abort(_ id: SocketID, now: SimInstant) throws(SocketError) {
+    public func abort(_ id: SocketID, now: SimInstant) throws(SocketError) {
         try checkUsable(id)
         sockets[id]?.orphaned = true
         try withConnection(id) { connection, out in connection.abort(now: now, into: &out) }

@@ -61,33 +61,57 @@ extension TCPStack {
     /// When the IP task's TCP timer next expires: min(1 s, the smallest socket timeout), on the tick grid.
     var nextTimerCheckFreeRTOS: SimInstant? {
         if !deferred.isEmpty { return SimInstant(nanoseconds: lastTimerTick * tickNanoseconds) }
-        var shortest = Int(rules.timerPeriod.nanoseconds / tickNanoseconds)
-        for box in connections.slots {
-            if let ticks = box?.tcb.rtos.timeoutTicks, ticks > 0, ticks < shortest { shortest = ticks }
-        }
-        return SimInstant(nanoseconds: (lastTimerTick + Int64(max(1, shortest))) * tickNanoseconds)
+        var shortest = rules.timerPeriod.nanoseconds / tickNanoseconds
+        if let wake = wakeups.peek?.deadline.nanoseconds { shortest = min(shortest, wake - ipTicks) }
+        return SimInstant(nanoseconds: (lastTimerTick + max(1, shortest)) * tickNanoseconds)
     }
 
-    /// One pass of the IP task's timer work at `now`: count every socket's `usTimeout` down by the ticks
-    /// elapsed since the previous pass and check the sockets that reach zero (`xTCPTimerCheck()`), then the
-    /// deferred close and re-listen of the previous cycle (`vSocketCloseNextTime()`, `vSocketListenNextTime()`).
-    /// FreeRTOS runs this whenever its event queue is empty, so the simulation runs it after every input.
-    mutating func ipTaskCycle(now: SimInstant) {
+    /// Records the absolute wake-up of a socket whose TCB set a new `usTimeout`.
+    ///
+    /// FreeRTOS keeps `usTimeout` per socket and subtracts the ticks of every pass from all of them. Every
+    /// pass takes the same ticks from every socket, so counting the passes' ticks once (`ipTicks`) and keeping
+    /// each socket's wake-up as an absolute count is the same arithmetic without visiting every socket.
+    func trackTimer(_ id: SocketID) {
+        guard let box = connections[id] else {
+            timerStamps[id] = nil
+            return
+        }
+        let ticks = box.tcb.rtos.timeoutTicks
+        let generation = box.tcb.rtos.timerGeneration
+        guard ticks > 0 else {
+            timerStamps[id] = nil
+            return
+        }
+        if let stamp = timerStamps[id], stamp.generation == generation { return }
+        let wake = ipTicks + Int64(ticks)
+        timerStamps[id] = TimerStamp(wake: wake, generation: generation)
+        wakeups.schedule(id, at: SimInstant(nanoseconds: wake))
+    }
+
+    /// One pass of the IP task's timer work at `now` (`xTCPTimerCheck()`): the ticks since the previous pass
+    /// are taken off every socket timer, and the sockets that reach zero are checked; then the deferred close
+    /// and re-listen of the previous cycle (`vSocketCloseNextTime()`, `vSocketListenNextTime()`). FreeRTOS
+    /// runs this whenever its event queue is empty, so the simulation runs it after every input.
+    func ipTaskCycle(now: SimInstant) {
         let nowTick = now.nanoseconds / tickNanoseconds
         // ⚠ FreeRTOS: xTCPTimerCheck() counts at least one tick per pass, even when none elapsed, so every
         // pass in the same millisecond as the previous one brings all socket timers 1 ms closer (this is why
         // the real device's hang protection fired after 39.994 s rather than 40.000 s).
-        let elapsed = Int(max(1, nowTick - lastTimerTick))
+        let elapsed = max(1, nowTick - lastTimerTick)
         lastTimerTick = max(lastTimerTick, nowTick)
+        ipTicks += elapsed
         runDeferred(now: now)
-        for index in connections.slots.indices {
-            guard let box = connections.slots[index], box.tcb.elapseFreeRTOS(ticks: elapsed) else { continue }
+        while let (wake, id) = wakeups.peek, wake.nanoseconds <= ipTicks {
+            wakeups.discardNext()
+            guard let stamp = timerStamps[id], stamp.wake == wake.nanoseconds, let box = connections[id] else { continue }
+            timerStamps[id] = nil
+            _ = box.tcb.elapseFreeRTOS(ticks: .max)  // usTimeout reached zero
             box.tcb.socketCheckFreeRTOS(now: now, into: &scratch)
-            absorb(SocketID(index))
+            absorb(id)
         }
     }
 
-    private mutating func runDeferred(now: SimInstant) {
+    private func runDeferred(now: SimInstant) {
         guard !deferred.isEmpty else { return }
         let actions = deferred
         deferred.removeAll()
@@ -106,7 +130,7 @@ extension TCPStack {
 
     /// FreeRTOS: `xProcessReceivedTCPPacket()`: lookup, the stateless rules for segments nobody (active) owns,
     /// the listener, then the socket's state machine.
-    mutating func receiveFreeRTOS(_ packet: TCPPacket, now: SimInstant) {
+    func receiveFreeRTOS(_ packet: TCPPacket, now: SimInstant) {
         let segment = packet.tcp
         let key = ConnectionKey(localPort: segment.destinationPort, remote: packet.source)
         // pxTCPSocketLookup(): an exact match among sockets not listening, in any state; then the listener.
@@ -134,7 +158,7 @@ extension TCPStack {
     }
 
     /// FreeRTOS §4: RST → nothing; exactly ACK (with or without data) → nothing (⚠ Q4); else RST|ACK.
-    private mutating func replyStatelessFreeRTOS(_ packet: TCPPacket, reason: String) {
+    private func replyStatelessFreeRTOS(_ packet: TCPPacket, reason: String) {
         let control = packet.tcp.flags.intersection([.fin, .syn, .rst, .psh, .ack])
         if control.contains(.rst) { return }
         if control == .ack {
@@ -146,7 +170,7 @@ extension TCPStack {
 
     /// `prvTCPSendSpecialPktHelper_IPV4()`: RST|ACK built from the received header: seq = its ACK field,
     /// ack = its seq (+1 for SYN; payload and FIN not counted), the window copied, no options.
-    mutating func sendStatelessResetFreeRTOS(to packet: TCPPacket, reason: String) {
+    func sendStatelessResetFreeRTOS(to packet: TCPPacket, reason: String) {
         guard !rules.ignoreUnknownPackets else { return }
         let segment = TCPSegment(
             sourcePort: packet.tcp.destinationPort, destinationPort: packet.tcp.sourcePort, seq: packet.tcp.ackNumber,
@@ -158,7 +182,7 @@ extension TCPStack {
     }
 
     /// `prvHandleListen_IPV4()` (freertos-tcp-model.md §3.1).
-    private mutating func handleListenFreeRTOS(_ listenerID: SocketID, _ packet: TCPPacket, now: SimInstant) {
+    private func handleListenFreeRTOS(_ listenerID: SocketID, _ packet: TCPPacket, now: SimInstant) {
         guard let listener = sockets[listenerID], let port = listener.localPort else { return }
         let iss = nextInitialSequence()
         if iss.rawValue == 0 {
@@ -206,7 +230,7 @@ extension TCPStack {
 
     /// Carries out a FreeRTOS connection's output: segments, transitions, and the socket-level side effects
     /// of `vTCPStateChange()`.
-    mutating func absorbFreeRTOS(_ id: SocketID) {
+    func absorbFreeRTOS(_ id: SocketID) {
         for segment in scratch.segments { transmit(segment) }
         let transitions = scratch.transitions
         let events = scratch.events
@@ -214,9 +238,10 @@ extension TCPStack {
         output.transitions.append(contentsOf: transitions)
         for (_, event) in events { handleEventFreeRTOS(event, on: id) }
         for transition in transitions { stateChangedFreeRTOS(id, transition) }
+        trackTimer(id)
     }
 
-    private mutating func handleEventFreeRTOS(_ event: ConnectionEvent, on id: SocketID) {
+    private func handleEventFreeRTOS(_ event: ConnectionEvent, on id: SocketID) {
         switch event {
         case .connected:
             guard let socket = sockets[id] else { return }
@@ -253,7 +278,7 @@ extension TCPStack {
         }
     }
 
-    private mutating func stateChangedFreeRTOS(_ id: SocketID, _ transition: StateTransition) {
+    private func stateChangedFreeRTOS(_ id: SocketID, _ transition: StateTransition) {
         guard let socket = sockets[id] else { return }
         let dead = transition.to == .closed || transition.to == .closeWait
         guard dead else { return }
@@ -281,13 +306,13 @@ extension TCPStack {
     }
 
     /// Runs one IP-task pass for an API call that posts an event to the IP task (select, accept, …).
-    public mutating func ipTaskEvent(now: SimInstant) {
+    public func ipTaskEvent(now: SimInstant) {
         if isFreeRTOS { ipTaskCycle(now: now) }
     }
 
     /// `vSocketClose()`: frees the socket at once; sends nothing; a child gives its backlog slot back, a
     /// listener closes its un-owned children.
-    mutating func freeFreeRTOS(_ id: SocketID, now: SimInstant) {
+    func freeFreeRTOS(_ id: SocketID, now: SimInstant) {
         guard let socket = sockets[id] else { return }
         if let parent = socket.parent, sockets[parent] != nil {
             sockets[parent]?.rtos.childCount -= 1
@@ -306,6 +331,12 @@ extension TCPStack {
         }
         free(id)
     }
+}
+
+/// A socket's absolute wake-up, in the IP task's tick count, and the `usTimeout` setting it came from.
+struct TimerStamp: Sendable {
+    var wake: Int64
+    var generation: UInt32
 }
 
 /// Work FreeRTOS defers to the start of the IP task's next cycle.

@@ -91,11 +91,11 @@ extension TCPStack {
     // MARK: - Sockets
 
     /// `FreeRTOS_socket(FREERTOS_AF_INET, FREERTOS_SOCK_STREAM, FREERTOS_IPPROTO_TCP)`.
-    public mutating func rtosSocket() -> SocketID { socket() }
+    public func rtosSocket() -> SocketID { socket() }
 
     /// `FreeRTOS_bind()`: 0, or `-EINVAL` when the socket is bound already or the port is in use (⚠ Q12:
     /// the IP task's EADDRINUSE is lost). Port 0 picks a port in [1024, 65535] (`prvGetPrivatePortNumber()`).
-    public mutating func rtosBind(_ id: SocketID, port: UInt16) -> Int32 {
+    public func rtosBind(_ id: SocketID, port: UInt16) -> Int32 {
         guard let socket = sockets[id], socket.localPort == nil else { return FreeRTOSErrno.EINVAL.returnValue }
         var chosen = port
         if port == 0 {
@@ -111,7 +111,7 @@ extension TCPStack {
         return 0
     }
 
-    private mutating func ephemeralPortFreeRTOS() -> UInt16? {
+    private func ephemeralPortFreeRTOS() -> UInt16? {
         for _ in 0..<64512 {
             let candidate = UInt16(1024 + random.next() % 64512)
             if portUsers[candidate] == nil { return candidate }
@@ -121,7 +121,7 @@ extension TCPStack {
 
     /// `FreeRTOS_listen()`: allowed when bound and in eCLOSED or eCLOSE_WAIT; a REUSE socket that served a
     /// connection starts afresh (streams, window and flags cleared). `-EOPNOTSUPP` otherwise.
-    public mutating func rtosListen(_ id: SocketID, backlog: Int, now: SimInstant) -> Int32 {
+    public func rtosListen(_ id: SocketID, backlog: Int, now: SimInstant) -> Int32 {
         guard let socket = sockets[id], let port = socket.localPort else { return FreeRTOSErrno.EOPNOTSUPP.returnValue }
         let previous = state(of: id)
         switch socket.role {
@@ -155,7 +155,7 @@ extension TCPStack {
     }
 
     /// `FreeRTOS_accept()` without blocking.
-    public mutating func rtosAccept(_ id: SocketID) -> FreeRTOSAcceptResult {
+    public func rtosAccept(_ id: SocketID) -> FreeRTOSAcceptResult {
         guard let socket = sockets[id], socket.localPort != nil else { return .invalid }
         if socket.rtos.reuseListen {
             guard socket.rtos.passAccept else { return .nothing }
@@ -175,7 +175,7 @@ extension TCPStack {
     }
 
     /// `FreeRTOS_connect()`, the part that starts the handshake: 0 when started, else the negative errno.
-    public mutating func rtosConnect(_ id: SocketID, to remote: Endpoint, now: SimInstant) -> Int32 {
+    public func rtosConnect(_ id: SocketID, to remote: Endpoint, now: SimInstant) -> Int32 {
         guard let socket = sockets[id] else { return FreeRTOSErrno.EBADF.returnValue }
         switch state(of: id) {
         case .established, .finWait1, .finWait2: return FreeRTOSErrno.EISCONN.returnValue
@@ -208,7 +208,7 @@ extension TCPStack {
 
     /// `FreeRTOS_send()` without blocking: the bytes queued, 0 once our FIN is out, or a negative errno
     /// (⚠ Q13: `-ENOSPC` when nothing fits, also after a RST).
-    public mutating func rtosSend(_ id: SocketID, _ bytes: some Collection<UInt8>, now: SimInstant) -> Int32 {
+    public func rtosSend(_ id: SocketID, _ bytes: some Collection<UInt8>, now: SimInstant) -> Int32 {
         guard let socket = sockets[id], socket.localPort != nil else { return FreeRTOSErrno.EINVAL.returnValue }
         let current = state(of: id)
         switch current {
@@ -223,6 +223,7 @@ extension TCPStack {
         if queued > 0 && queued == bytes.count && socket.rtos.closeAfterSend {
             box.tcb.requestCloseAfterSendFreeRTOS()
         }
+        trackTimer(id)
         ipTaskCycle(now: now)
         if queued > 0 { return Int32(queued) }
         return current.rawValue > TCPState.established.rawValue
@@ -230,13 +231,17 @@ extension TCPStack {
     }
 
     /// `FreeRTOS_recv()` without blocking (freertos-tcp-model.md §6.1).
-    public mutating func rtosRecv(_ id: SocketID, upTo maximum: Int, peek: Bool, now: SimInstant)
+    public func rtosRecv(_ id: SocketID, upTo maximum: Int, peek: Bool, now: SimInstant)
         -> FreeRTOSReceiveResult
     {
         guard let socket = sockets[id], socket.localPort != nil else { return .error(FreeRTOSErrno.EINVAL.returnValue) }
         if let box = connections[id], box.tcb.readableCount > 0 {
+            let generation = box.tcb.rtos.timerGeneration
             let bytes = box.tcb.readFreeRTOS(upTo: maximum, consume: !peek)
-            if box.tcb.rtos.timeoutTicks == 1 { ipTaskCycle(now: now) }  // a window update was poked
+            if box.tcb.rtos.timerGeneration != generation {  // a window update was poked
+                trackTimer(id)
+                ipTaskCycle(now: now)
+            }
             return .data(bytes)
         }
         switch state(of: id) {
@@ -247,19 +252,20 @@ extension TCPStack {
     }
 
     /// `FreeRTOS_shutdown()`: valid only in eESTABLISHED (`xHow` is ignored); the FIN follows the data.
-    public mutating func rtosShutdown(_ id: SocketID, now: SimInstant) -> Int32 {
+    public func rtosShutdown(_ id: SocketID, now: SimInstant) -> Int32 {
         guard let socket = sockets[id], socket.localPort != nil else { return FreeRTOSErrno.EOPNOTSUPP.returnValue }
         guard state(of: id) == .established, let box = connections[id] else {
             return FreeRTOSErrno.ENOTCONN.returnValue
         }
         box.tcb.shutdownFreeRTOS()
+        trackTimer(id)
         ipTaskCycle(now: now)
         return 0
     }
 
     /// `FreeRTOS_closesocket()`: 1; the socket is freed at once and nothing is sent, in any state (⚠ Q3).
     /// 0 for an invalid handle.
-    public mutating func rtosClose(_ id: SocketID, now: SimInstant) -> Int32 {
+    public func rtosClose(_ id: SocketID, now: SimInstant) -> Int32 {
         guard sockets[id] != nil else { return 0 }
         freeFreeRTOS(id, now: now)
         ipTaskCycle(now: now)  // eSocketCloseEvent is handled by the IP task
@@ -268,7 +274,7 @@ extension TCPStack {
 
     /// `FreeRTOS_setsockopt()` for the options the stack models: 0, `-EINVAL` (bad socket, or buffers that
     /// exist already), `-ENOPROTOOPT`.
-    public mutating func rtosSetOption(_ id: SocketID, _ option: FreeRTOSSocketOption) -> Int32 {
+    public func rtosSetOption(_ id: SocketID, _ option: FreeRTOSSocketOption) -> Int32 {
         guard sockets[id] != nil else { return FreeRTOSErrno.EINVAL.returnValue }
         let hasStreams = connections[id] != nil
         switch option {
@@ -301,7 +307,7 @@ extension TCPStack {
     }
 
     /// Posts an event for `id` so that whoever waits on it re-evaluates (`FreeRTOS_SignalSocket()`).
-    public mutating func poke(_ id: SocketID) { output.events.append((id, .readable)) }
+    public func poke(_ id: SocketID) { output.events.append((id, .readable)) }
 
     /// Whether the socket exists and was created with REUSE_LISTEN.
     public func isReuseListen(_ id: SocketID) -> Bool { sockets[id]?.rtos.reuseListen ?? false }
@@ -313,7 +319,7 @@ extension TCPStack {
     // MARK: - select (vSocketSelectTCP)
 
     /// Sets the socket's select interest (`FreeRTOS_FD_SET` / `FD_CLR`).
-    public mutating func rtosSetSelectMask(_ id: SocketID, _ mask: SelectEvents, set: Int?) {
+    public func rtosSetSelectMask(_ id: SocketID, _ mask: SelectEvents, set: Int?) {
         sockets[id]?.rtos.selectMask = mask.intersection([.read, .write, .except])
         sockets[id]?.rtos.socketSet = mask.isEmpty ? nil : set
     }

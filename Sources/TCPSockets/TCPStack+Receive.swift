@@ -4,7 +4,7 @@ import TCPWire
 
 extension TCPStack {
     /// Takes one IPv4 packet from the network. A malformed packet is counted, noted and dropped.
-    public mutating func receive(packet bytes: ArraySlice<UInt8>, now: SimInstant) {
+    public func receive(packet bytes: ArraySlice<UInt8>, now: SimInstant) {
         let packet: TCPPacket
         do {
             packet = try TCPPacket(parsing: bytes)
@@ -27,7 +27,7 @@ extension TCPStack {
     }
 
     /// Demultiplexes a parsed segment: exact 4-tuple first, then a listener, else RFC 9293 §3.10.7.1.
-    mutating func receive(_ packet: TCPPacket, now: SimInstant) {
+    func receive(_ packet: TCPPacket, now: SimInstant) {
         let segment = packet.tcp
         let key = ConnectionKey(localPort: segment.destinationPort, remote: packet.source)
         if let id = connectionsByKey[key] {
@@ -42,7 +42,7 @@ extension TCPStack {
     }
 
     /// RFC 9293 §3.10.7.2, LISTEN.
-    private mutating func receiveOnListener(_ listenerID: SocketID, _ packet: TCPPacket, now: SimInstant) {
+    private func receiveOnListener(_ listenerID: SocketID, _ packet: TCPPacket, now: SimInstant) {
         let segment = packet.tcp
         if segment.flags.contains(.rst) { return }  // "An incoming RST should be ignored."
         if let ack = segment.ack {
@@ -73,7 +73,7 @@ extension TCPStack {
     }
 
     /// RFC 9293 §3.10.7.1: a segment for a connection that does not exist gets a RST unless it is one.
-    mutating func replyAsClosed(_ packet: TCPPacket, reason: String) {
+    func replyAsClosed(_ packet: TCPPacket, reason: String) {
         let segment = packet.tcp
         guard !segment.flags.contains(.rst) else { return }
         if let ack = segment.ack {
@@ -85,7 +85,7 @@ extension TCPStack {
     }
 
     /// Sends `<SEQ=seq><ACK=ack><CTL=RST(,ACK)>` back to the sender of `packet`.
-    mutating func sendStatelessReset(to packet: TCPPacket, seq: SeqNumber, ack: SeqNumber?, reason: String) {
+    func sendStatelessReset(to packet: TCPPacket, seq: SeqNumber, ack: SeqNumber?, reason: String) {
         let segment = TCPSegment(
             sourcePort: packet.tcp.destinationPort, destinationPort: packet.tcp.sourcePort, seq: seq,
             ackNumber: ack ?? SeqNumber(0), flags: ack == nil ? .rst : [.rst, .ack], window: 0)
@@ -94,7 +94,7 @@ extension TCPStack {
                                  ttl: parameters.ttl))
     }
 
-    mutating func allocateDescriptor() -> SocketID {
+    func allocateDescriptor() -> SocketID {
         let id = SocketID(nextDescriptor)
         nextDescriptor += 1
         return id

@@ -7,7 +7,7 @@ import TCPWire
 /// Inputs are packets (`receive(packet:now:)`), application calls and `expireTimers(now:)`; outputs
 /// accumulate in `outbox` (encoded IPv4 packets), `events`, `transitions` and `notes` until the owner
 /// takes them (`takeOutput()`).
-public struct TCPStack: Sendable {
+public final class TCPStack: @unchecked Sendable {
     public let address: IPv4Address
     public var parameters: TCPParameters
     var random: SeededRandom
@@ -28,6 +28,10 @@ public struct TCPStack: Sendable {
     /// FreeRTOS: the tick of the IP task's previous timer pass, and the work deferred to its next cycle.
     var lastTimerTick: Int64 = 0
     var deferred: [DeferredAction] = []
+    /// FreeRTOS: ticks counted by the IP task's timer passes, and the sockets' absolute wake-ups.
+    var ipTicks: Int64 = 0
+    var wakeups = Scheduler<SocketID>()
+    var timerStamps = DescriptorTable<TimerStamp>()
 
     /// What the stack produced since the owner last took it (`swapOutput`).
     public internal(set) var output = StackOutput()
@@ -77,13 +81,13 @@ public struct TCPStack: Sendable {
 
     /// Hands over everything produced since the last call by swapping it with `buffer`, which must be empty
     /// (swapping keeps both sets of arrays allocated, so a busy run does not allocate per event).
-    public mutating func swapOutput(_ buffer: inout StackOutput) {
+    public func swapOutput(_ buffer: inout StackOutput) {
         swap(&output, &buffer)
     }
 
     // MARK: - Output plumbing
 
-    mutating func transmit(_ outgoing: OutgoingSegment) {
+    func transmit(_ outgoing: OutgoingSegment) {
         ipIdentification &+= 1
         let packet = TCPPacket(
             ip: IPv4Header(source: outgoing.source.address, destination: outgoing.destination.address,
@@ -94,7 +98,7 @@ public struct TCPStack: Sendable {
     }
 
     /// Carries out what a connection call produced, and keeps the socket tables and timers in step.
-    mutating func absorb(_ id: SocketID) {
+    func absorb(_ id: SocketID) {
         if isFreeRTOS {
             absorbFreeRTOS(id)
             return
@@ -112,7 +116,7 @@ public struct TCPStack: Sendable {
         }
     }
 
-    mutating func rescheduleTimer(_ id: SocketID, _ deadline: SimInstant?) {
+    func rescheduleTimer(_ id: SocketID, _ deadline: SimInstant?) {
         guard let deadline else {
             scheduledDeadline[id] = nil
             return
@@ -123,7 +127,7 @@ public struct TCPStack: Sendable {
         }
     }
 
-    private mutating func handle(_ event: ConnectionEvent, on id: SocketID) {
+    private func handle(_ event: ConnectionEvent, on id: SocketID) {
         switch event {
         case .connected:
             if let parent = sockets[id]?.parent, case .listener(var listener) = sockets[parent]?.role {
@@ -153,7 +157,7 @@ public struct TCPStack: Sendable {
     }
 
     /// The connection reached CLOSED: unhook it from demultiplexing; free the socket if nobody owns it.
-    mutating func connectionEnded(_ id: SocketID) {
+    func connectionEnded(_ id: SocketID) {
         guard let socket = sockets[id], let connection = connections[id]?.tcb else { return }
         connectionsByKey[ConnectionKey(localPort: connection.local.port, remote: connection.remote)] = nil
         scheduledDeadline[id] = nil
@@ -167,7 +171,7 @@ public struct TCPStack: Sendable {
         }
     }
 
-    mutating func free(_ id: SocketID) {
+    func free(_ id: SocketID) {
         guard let socket = sockets.removeValue(forKey: id) else { return }
         scheduledDeadline[id] = nil
         if let port = socket.localPort { releasePort(port) }
@@ -177,14 +181,14 @@ public struct TCPStack: Sendable {
         }
     }
 
-    mutating func claimPort(_ port: UInt16) { portUsers[port, default: 0] += 1 }
+    func claimPort(_ port: UInt16) { portUsers[port, default: 0] += 1 }
 
-    mutating func releasePort(_ port: UInt16) {
+    func releasePort(_ port: UInt16) {
         let users = (portUsers[port] ?? 1) - 1
         portUsers[port] = users > 0 ? users : nil
     }
 
-    mutating func nextInitialSequence() -> SeqNumber { SeqNumber(UInt32(truncatingIfNeeded: random.next())) }
+    func nextInitialSequence() -> SeqNumber { SeqNumber(UInt32(truncatingIfNeeded: random.next())) }
 
     // MARK: - Timers
 
@@ -192,14 +196,14 @@ public struct TCPStack: Sendable {
     public var nextDeadline: SimInstant? { isFreeRTOS ? nextTimerCheckFreeRTOS : timers.nextDeadline }
 
     /// Drops superseded entries from the top of the timer heap, so `nextDeadline` is exact.
-    mutating func pruneStaleTimers() {
+    func pruneStaleTimers() {
         while let (deadline, id) = timers.peek, scheduledDeadline[id] != deadline {
             timers.discardNext()
         }
     }
 
     /// Fires every connection timer due at or before `now`.
-    public mutating func expireTimers(now: SimInstant) {
+    public func expireTimers(now: SimInstant) {
         if isFreeRTOS {
             ipTaskCycle(now: now)
             return
@@ -214,7 +218,7 @@ public struct TCPStack: Sendable {
     }
 
     /// Runs `body` on socket `id`'s connection in place and carries out its output.
-    mutating func withConnection<R>(
+    func withConnection<R>(
         _ id: SocketID, _ body: (inout TCPConnection, inout TCPOutput) throws(SocketError) -> R
     ) throws(SocketError) -> R {
         guard let box = connections[id] else { throw .notConnected }

@@ -27,7 +27,7 @@ struct ConfigCommand: ParsableCommand {
     func run() throws {
         let header: IPConfigHeader
         if let file {
-            header = IPConfigHeader(parsing: try readText(file), fileName: file)
+            header = IPConfigHeader(parsing: try readConfigText(file), fileName: file)
             print("FreeRTOS+TCP configuration from \(file):")
         } else {
             header = IPConfigHeader(parsing: "", fileName: "")
@@ -44,36 +44,10 @@ struct ConfigCommand: ParsableCommand {
             print(diagnostic, to: &standardError)
         }
     }
-
-    /// The whole file as text (invalid UTF-8 is replaced, not rejected), or a one-line error.
-    private func readText(_ path: String) throws -> String {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-            throw CLIError("cannot read '\(path)': Is a directory")
-        }
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            let reason = FileManager.default.fileExists(atPath: path) ? "Permission denied" : "No such file or directory"
-            throw CLIError("cannot read '\(path)': \(reason)")
-        }
-        defer { try? handle.close() }
-        do {
-            let data = try handle.readToEnd() ?? Data()
-            return String(decoding: data, as: UTF8.self)
-        } catch {
-            throw CLIError("cannot read '\(path)': \(error.localizedDescription)")
-        }
-    }
 }
 
 extension String {
     fileprivate func padded(to width: Int) -> String {
         count >= width ? self : self + String(repeating: " ", count: width - count)
-    }
-}
-
-/// `print(_:to:)` target for stderr.
-private struct StandardError: TextOutputStream {
-    mutating func write(_ string: String) {
-        FileHandle.standardError.write(Data(string.utf8))
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Devices
 import PcapIO
 import SimClock
+import IPConfig
 import Simulation
 
 /// Options shared by the commands that run a simulation.
@@ -57,4 +58,12 @@ func openCapture(_ path: String) throws -> PcapFileWriter {
     } catch {
         throw CLIError("\(error)")
     }
+}
+
+/// Reads a FreeRTOSIPConfig.h; its warnings go to stderr as `FILE:LINE:COL: warning: …`.
+func loadIPConfig(_ path: String) throws -> IPConfig {
+    let header = IPConfigHeader(parsing: try readConfigText(path), fileName: path)
+    var standardError = StandardError()
+    for diagnostic in header.diagnostics { print(diagnostic, to: &standardError) }
+    return header.config
 }

@@ -3,6 +3,7 @@ import Devices
 import PcapIO
 import SimClock
 import Simulation
+import IPConfig
 import TCPCore
 
 /// `tcpsim stall`: the 38-second shutdown stall of seed 2, reproduced in virtual time.
@@ -27,6 +28,9 @@ struct StallCommand: ParsableCommand {
     @Option(help: "Seed for ISNs and ports.")
     var seed: UInt64 = 1
 
+    @Option(help: "A FreeRTOSIPConfig.h for the device (see 'tcpsim config').")
+    var config: String?
+
     @Option(name: .long, help: "Write the capture to this file.")
     var pcap: String?
 
@@ -41,10 +45,11 @@ struct StallCommand: ParsableCommand {
     }
 
     func run() throws {
+        let ipConfig = try config.map(loadIPConfig) ?? .defaults
         let capture = try pcap.map(openCapture)
         let scenario = StallScenario(
-            variant: TerminalServerVariant(rawValue: variant) ?? .report, seed: seed,
-            stages: capture.map { [PcapRecorder(sink: $0)] } ?? [])
+            variant: TerminalServerVariant(rawValue: variant) ?? .report, parameters: .freeRTOS(config: ipConfig),
+            seed: seed, stages: capture.map { [PcapRecorder(sink: $0)] } ?? [])
         var formatter = TimelineFormatter()
         if !quiet { scenario.network.onTrace = { print(formatter.format($0)) } }
         let verdict = scenario.run()

@@ -83,7 +83,8 @@ struct DiagnosticTests {
     }
 
     @Test(arguments: [
-        ("#define ipconfigTCP_KEEP_ALIVE 2", "ipconfigTCP_KEEP_ALIVE", "0 or 1 (ipconfigDISABLE or ipconfigENABLE)", "2"),
+        ("#define ipconfigTCP_KEEP_ALIVE 2", "ipconfigTCP_KEEP_ALIVE",
+         "0 or 1 (ipconfigDISABLE or ipconfigENABLE)", "2"),
         ("#define ipconfigTCP_TIME_TO_LIVE 300", "ipconfigTCP_TIME_TO_LIVE", "0 to 255 (a uint8_t)", "300"),
         ("#define ipconfigNETWORK_MTU -1", "ipconfigNETWORK_MTU",
          "46 to 65535 (FreeRTOS+TCP requires at least 46; IPv4 lengths are 16 bits)", "-1"),
@@ -161,6 +162,13 @@ struct DiagnosticTests {
         let found = only("\n   extern void vLoggingPrintf( const char * pcFormat, ... );\n")
         #expect(found?.line == 2 && found?.column == 4)
         #expect(found?.kind == .notADefinition(found: "extern void vLoggingPrintf( const char *…"))
+    }
+
+    @Test func controlCharactersInAMessageAreEscaped() {
+        #expect(only("JUNK\u{1B}[2J\u{0C}")?.kind == .notADefinition(found: "JUNK\\u{1B}[2J\\u{C}"))
+        #expect(only("#define ipconfigTCP_MSS 1\u{7F}")?.kind == .notEvaluable(
+            macro: "ipconfigTCP_MSS", through: nil,
+            .unexpected(expected: "an operator or end of line", found: "'\\u{7F}'")))
     }
 
     @Test func aDefineWithoutANameIsReported() {

@@ -119,7 +119,8 @@ struct ExpressionTests {
     }
 
     @Test func errorMessagesReadAsSentences() {
-        #expect(ExpressionError.divisionByZero(operator: "/").description == "expected a non-zero divisor for '/', found 0")
+        #expect(ExpressionError.divisionByZero(operator: "/").description
+            == "expected a non-zero divisor for '/', found 0")
         #expect(ExpressionError.unknownIdentifier("FOO").description
             == "expected a number or a defined macro, found 'FOO'")
         #expect(ExpressionError.unexpected(expected: "')'", found: "end of line").description

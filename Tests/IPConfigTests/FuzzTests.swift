@@ -43,7 +43,8 @@ private let fragments = [
     "(", ")", "((", "\\\n", "\\", "/*", "*/", "//", "\n", "\r", "\r\n", "\"", "'", "#", "#define ", "#undef ",
     "#include ", " = ", "=", "0x", "0b", "08", "1.5e+3", "18446744073709551616", "<<", ">> 64", "/ 0", "% 0", "?",
     ":", "!", "~", "-", "&&", "||", "ipconfigTCP_MSS", "ipconfigNETWORK_MTU", "pdMS_TO_TICKS(", "( TickType_t )",
-    "( unsigned long long )", "sizeof(", "portMAX_DELAY", "RX_SEGMENTS", "é", "\u{0}", "\t", " ", "9223372036854775807",
+    "( unsigned long long )", "sizeof(", "portMAX_DELAY", "RX_SEGMENTS", "é", "\u{0}", "\t", " ",
+    "9223372036854775807",
     "-9223372036854775807 - 1", "UL", "ULL", "LLU",
 ]
 
@@ -89,6 +90,8 @@ private func checkInvariants(_ text: String, seed: UInt64) {
         #expect(diagnostic.location.line >= 1 && diagnostic.location.line <= lines, "seed \(seed): \(diagnostic)")
         #expect(diagnostic.location.column >= 1, "seed \(seed): \(diagnostic)")
         #expect(diagnostic.description.hasPrefix("fuzz.h:"), "seed \(seed)")
+        let controls = diagnostic.description.unicodeScalars.filter { $0.value < 0x20 && $0 != "\t" }
+        #expect(controls.isEmpty, "seed \(seed): a diagnostic must stay on one line: \(diagnostic)")
     }
     for (_, location) in header.sources {
         #expect(location.line >= 1 && location.line <= lines, "seed \(seed)")

@@ -68,8 +68,10 @@ struct HeaderParsingTests {
         #expect(header.diagnostics.map(\.description) == [
             "FreeRTOSIPConfig.h:12:1: warning: #include \"FreeRTOSConfig.h\" not followed: only this file is read "
                 + "(define configTICK_RATE_HZ here if it is not 1000)",
-            "FreeRTOSIPConfig.h:15:9: warning: expected a TCP setting tcpsim models, found 'ipconfigHAS_DEBUG_PRINTF'; ignored",
-            "FreeRTOSIPConfig.h:16:9: warning: expected a TCP setting tcpsim models, found 'FreeRTOS_debug_printf'; ignored",
+            "FreeRTOSIPConfig.h:15:9: warning: expected a TCP setting tcpsim models, found "
+                + "'ipconfigHAS_DEBUG_PRINTF'; ignored",
+            "FreeRTOSIPConfig.h:16:9: warning: expected a TCP setting tcpsim models, found "
+                + "'FreeRTOS_debug_printf'; ignored",
             "FreeRTOSIPConfig.h:23:9: warning: expected a TCP setting tcpsim models, found 'ipconfigUSE_DHCP'; ignored",
             "FreeRTOSIPConfig.h:49:9: warning: expected a TCP setting tcpsim models, found "
                 + "'ipconfigTCP_KEEPALIVE_INTERVAL' (did you mean 'ipconfigTCP_KEEP_ALIVE_INTERVAL'?); ignored",
@@ -80,13 +82,13 @@ struct HeaderParsingTests {
 
     @Test func theFixtureTableSaysWhereEachValueCameFrom() throws {
         let rows = IPConfigHeader(parsing: try fixture(), fileName: "FreeRTOSIPConfig.h").table()
-        func row(_ macro: String) -> (value: String, source: String)? {
-            rows.first { $0.name == macro }.map { ($0.value, $0.source) }
+        func row(_ macro: String) -> (value: String, source: String) {
+            rows.first { $0.name == macro }.map { ($0.value, $0.source) } ?? ("missing", "missing")
         }
-        #expect(row("ipconfigTCP_KEEP_ALIVE")! == ("1 (enabled)", "FreeRTOSIPConfig.h:36"))
-        #expect(row("ipconfigSOCK_DEFAULT_RECEIVE_BLOCK_TIME")! == ("5000 ticks (5000 ms)", "FreeRTOSIPConfig.h:43"))
-        #expect(row("ipconfigTCP_SRTT_MINIMUM_VALUE_MS")! == ("50 ms", "default"))
-        #expect(row("tcpMAXIMUM_TCP_WAKEUP_TIME_MS")! == ("20000 ms", "default"))
+        #expect(row("ipconfigTCP_KEEP_ALIVE") == ("1 (enabled)", "FreeRTOSIPConfig.h:36"))
+        #expect(row("ipconfigSOCK_DEFAULT_RECEIVE_BLOCK_TIME") == ("5000 ticks (5000 ms)", "FreeRTOSIPConfig.h:43"))
+        #expect(row("ipconfigTCP_SRTT_MINIMUM_VALUE_MS") == ("50 ms", "default"))
+        #expect(row("tcpMAXIMUM_TCP_WAKEUP_TIME_MS") == ("20000 ms", "default"))
     }
 
     @Test func aDeviceDumpGivesTheDeviceValues() {
@@ -161,8 +163,15 @@ struct HeaderParsingTests {
             kind: .redefined(macro: "ipconfigTCP_KEEP_ALIVE", previousLine: 2))])
     }
 
+    @Test func aHelperUsedOnlyByAnOverriddenDefinitionStillCountsAsUsed() {
+        let header = parse("#define HELPER 1200\n#define ipconfigTCP_MSS HELPER\n#define ipconfigTCP_MSS 1300\n")
+        #expect(header.config.tcpMSS == 1300)
+        #expect(header.diagnostics.map(\.kind) == [.redefined(macro: "ipconfigTCP_MSS", previousLine: 2)])
+    }
+
     @Test func undefGoesBackToTheDefault() {
-        let header = parse("#define ipconfigTCP_MSS 1200\n#undef ipconfigTCP_MSS\n#define ipconfigTCP_WIN_SEG_COUNT 8\n")
+        let header = parse(
+            "#define ipconfigTCP_MSS 1200\n#undef ipconfigTCP_MSS\n#define ipconfigTCP_WIN_SEG_COUNT 8\n")
         #expect(header.config.tcpMSS == 1460 && header.config.winSegCount == 8)
         #expect(header.diagnostics.isEmpty)
     }

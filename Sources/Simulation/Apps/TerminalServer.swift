@@ -47,7 +47,8 @@ public final class TerminalServer: @unchecked Sendable {
     public private(set) var releases: [(port: UInt16, time: SimInstant)] = []
     public private(set) var accepts: [(port: UInt16, time: SimInstant, socket: SocketID, peer: Endpoint?)] = []
     /// Why the app closed a terminal socket (one line per close), with the time.
-    public private(set) var closes: [(port: UInt16, time: SimInstant, socket: SocketID, reason: String)] = []
+    public private(set) var closes: [(port: UInt16, time: SimInstant, socket: SocketID, reason: String,
+                                      lastTransition: StateTransition?)] = []
 
     private struct Terminal {
         var port: UInt16
@@ -164,7 +165,7 @@ public final class TerminalServer: @unchecked Sendable {
 
     private func closeClient(_ client: SocketID, of terminal: inout Terminal, reason: String) {
         device.log("port \(terminal.port): closing \(client): \(reason)")
-        closes.append((terminal.port, device.now, client, reason))
+        closes.append((terminal.port, device.now, client, reason, device.stack.connection(of: client)?.lastTransition))
         terminal.clients.removeAll { $0 == client }
         terminal.releasing[client] = nil
         device.rtosCloseSocket(client)

@@ -20,18 +20,25 @@ public final class StallScenario {
     public let host: Host
     public let server: TerminalServer
     public let variant: TerminalServerVariant
-    public let rules: FreeRTOSRules
+    public let parameters: TCPParameters
+    public var rules: FreeRTOSRules { parameters.freeRTOS }
     /// When C1 connects, and when the release request is sent (1 s after C1's exchange).
     public let c1Start: SimInstant = .zero + .seconds(1)
     public private(set) var releaseSent: SimInstant?
     let connected = ReplyBox()
 
-    public init(variant: TerminalServerVariant = .report, rules: FreeRTOSRules = .defaults, seed: UInt64 = 1,
+    public convenience init(variant: TerminalServerVariant = .report, rules: FreeRTOSRules = .defaults,
+                            seed: UInt64 = 1, linkDelay: SimDuration = .microseconds(500), stages: [LinkStage] = []) {
+        self.init(variant: variant, parameters: .freeRTOS(rules), seed: seed, linkDelay: linkDelay, stages: stages)
+    }
+
+    /// `parameters` configure the device (e.g. `.freeRTOS(config:)` from a FreeRTOSIPConfig.h).
+    public init(variant: TerminalServerVariant = .report, parameters: TCPParameters, seed: UInt64 = 1,
                 linkDelay: SimDuration = .microseconds(500), stages: [LinkStage] = []) {
         self.variant = variant
-        self.rules = rules
+        self.parameters = parameters
         network = Network(seed: seed)
-        device = network.addHost("device", address: Self.deviceAddress, parameters: .freeRTOS(rules))
+        device = network.addHost("device", address: Self.deviceAddress, parameters: parameters)
         host = network.addHost("host", address: Self.hostAddress, parameters: .linuxLike)
         network.connect(host, device, delay: linkDelay, stages: stages)
         server = TerminalServer(device: device, variant: variant)
@@ -78,15 +85,9 @@ public final class StallScenario {
         guard let close = server.closes.first(where: { $0.port == Self.port && $0.time >= release }) else {
             return "the old connection was never closed"
         }
-        let death = network.trace.compactMap { event -> StateTransition? in
-            if case .transition(let time, "device", let transition) = event, time >= release, time <= close.time,
-                transition.connection.rawValue == close.socket.rawValue,
-                transition.to == .closeWait || transition.to == .closed
-            {
-                return transition
-            }
-            return nil
-        }.first
+        let death = close.lastTransition.flatMap { transition in
+            transition.time >= release && (transition.to == .closeWait || transition.to == .closed) ? transition : nil
+        }
         if let death, case .timer(let why) = death.cause {
             return why
         }
