@@ -246,7 +246,7 @@ extension Host {
 
     /// `FreeRTOS_FD_ISSET()`: the socket's bits as last evaluated, 0 when it is not in `set`.
     public func rtosFDIsSet(_ socket: SocketID, _ set: FreeRTOSSocketSet) -> SelectEvents {
-        set.members.contains(socket) ? stack.rtosSelectBits(socket) : []
+        stack.rtosSetMembers(set.id).contains(socket) ? stack.rtosSelectBits(socket) : []
     }
 
     /// `FreeRTOS_SignalSocket()` on a socket in a set: `select()` returns with `eSELECT_INTR`.
@@ -256,29 +256,37 @@ extension Host {
     }
 
     /// `FreeRTOS_select()`: the OR of the members' bits as soon as any is set (level-triggered; only
-    /// events wake it early); 0 when `timeout` passes.
+    /// events wake it early). When `timeout` passes the set is evaluated once more: a condition that arose
+    /// without an event (e.g. eCLOSED after a RST in the handshake) is reported then; otherwise 0.
+    /// The members are the sockets of the set, children of a listener in it included.
     public func rtosSelect(_ set: FreeRTOSSocketSet, timeout: BlockTime) async -> SelectEvents {
-        let members = set.members
+        let members = stack.rtosSetMembers(set.id)
         let evaluate = { [unowned self] () -> SelectEvents? in
             if set.interrupted {
                 set.interrupted = false
                 return .interrupt
             }
             var bits: SelectEvents = []
-            for socket in set.members { bits.formUnion(stack.rtosSelectBits(socket)) }
+            for socket in stack.rtosSetMembers(set.id) { bits.formUnion(stack.rtosSelectBits(socket)) }
             return bits.isEmpty ? nil : bits
         }
         // select() asks the IP task to evaluate the set (eSocketSelectEvent): one IP-task pass.
         performing { stack.ipTaskEvent(now: now) }
-        let result = await waitFreeRTOS("FreeRTOS_select(\(set))", on: members, time: timeout, evaluate) ?? []
-        if network.isTracing && !result.isEmpty {
-            let detail = set.members.compactMap { socket -> String? in
+        var result = await waitFreeRTOS("FreeRTOS_select(\(set))", on: members, time: timeout, evaluate)
+        if result == nil && timeout != .zero {
+            // FreeRTOS: FreeRTOS_select(): after the wait times out, prvFindSelectedSocket() runs once more
+            // and its bits are returned before the timeout is checked.
+            result = performing { stack.ipTaskEvent(now: now); return evaluate() }
+        }
+        let bits = result ?? []
+        if network.isTracing && !bits.isEmpty {
+            let detail = stack.rtosSetMembers(set.id).compactMap { socket -> String? in
                 let bits = stack.rtosSelectBits(socket)
                 return bits.isEmpty ? nil : "\(socket):\(bits)"
             }.joined(separator: " ")
-            rtosTrace("FreeRTOS_select(\(set), \(timeout)) = \(result) [\(detail)]")
+            rtosTrace("FreeRTOS_select(\(set), \(timeout)) = \(bits) [\(detail)]")
         }
-        return result
+        return bits
     }
 
     /// `FreeRTOS_netstat()`.

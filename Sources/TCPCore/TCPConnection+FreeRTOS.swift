@@ -116,6 +116,9 @@ extension TCPConnection {
         send.window = Int(syn.window)
         sendSynFreeRTOS(now: now, into: &out)
         transitionFreeRTOS(to: .synReceived, at: now, because: .segment("SYN (SYN+ACK sent)"), into: &out)
+        // FreeRTOS: xProcessReceivedTCPPacket() ends with prvTCPNextTimeout(): the new socket's timer is 0, so
+        // it is armed (20 s with nothing to send); hang protection is evaluated at those wake-ups.
+        nextTimeoutFreeRTOS(now: now)
     }
 
     /// FreeRTOS: `prvSingleStepTCPHeaderOptions()`: a smaller peer MSS is adopted (at least 536); the SYN+ACK
@@ -226,9 +229,30 @@ extension TCPConnection {
         out.segments.append(OutgoingSegment(source: local, destination: remote, segment: reply, ttl: parameters.ttl))
     }
 
-    /// A challenge ACK: seq = SND.NXT, ack = RCV.NXT.
-    mutating func sendChallengeAckFreeRTOS(into out: inout TCPOutput) {
+    /// FreeRTOS: `prvTCPSendChallengeAck()` (V4.4.0+): built in place from the RST, so it is stateless: flags
+    /// exactly ACK, seq = `ulOurSequenceNumber`, ack = RCV.NXT, and ⚠ the RST's own window field echoed
+    /// (notes C.6).
+    mutating func sendChallengeAckFreeRTOS(replyingTo reset: TCPSegment, into out: inout TCPOutput) {
         guard !rules.ignoreUnknownPackets else { return }
-        emitFreeRTOS(makeSegmentFreeRTOS(seq: send.next, flags: .ack), into: &out)
+        let reply = TCPSegment(
+            sourcePort: local.port, destinationPort: remote.port, seq: ourSequenceFreeRTOS,
+            ackNumber: receive.next, flags: .ack, window: reset.window)
+        segmentsSent += 1
+        out.segments.append(OutgoingSegment(source: local, destination: remote, segment: reply, ttl: parameters.ttl))
+    }
+
+    /// `ulOurSequenceNumber`: the seq FreeRTOS writes into the next segment it builds from its template.
+    /// ⚠ It stays at the ISN until the handshake's ACK (`prvHandleSynReceived()` moves it), and at FINseq while
+    /// our FIN is unacknowledged (`prvTCPHandleFin()`); otherwise it is SND.NXT.
+    var ourSequenceFreeRTOS: SeqNumber {
+        switch state {
+        case .synFirst, .synReceived:
+            return send.initial
+        case .finWait1, .lastAck:
+            if let fin = rtos.ourFin, !rtos.finAcked { return fin }
+            return send.next
+        case .closed, .listen, .connectSyn, .established, .finWait2, .closeWait, .closing, .timeWait:
+            return send.next
+        }
     }
 }

@@ -11,6 +11,9 @@ extension TCPConnection {
     /// then `prvTCPHandleState()`). The socket layer has already done the lookup and the listener cases.
     mutating func receiveFreeRTOS(_ segment: TCPSegment, now: SimInstant, into out: inout TCPOutput) {
         let control = segment.flags.intersection(Self.controlMask)
+        // FreeRTOS: xProcessReceivedTCPPacket(): `ucRepCount = 0` for every segment reaching an active socket,
+        // RST included ⚠: in eCONNECT_SYN a stray segment restarts the budget of 3 SYNs (notes B.1 step 4).
+        rtos.synTransmissions = 0
         if segment.flags.contains(.rst) {
             receiveResetFreeRTOS(segment, now: now, into: &out)
             return
@@ -42,7 +45,7 @@ extension TCPConnection {
             } else if receive.next < segment.seq
                 && segment.seq < receive.next + rules.receiveWindowSegments * parameters.mss
             {
-                sendChallengeAckFreeRTOS(into: &out)
+                sendChallengeAckFreeRTOS(replyingTo: segment, into: &out)
             }
         case .closed, .listen, .finWait2, .closeWait, .closing, .timeWait:
             break
@@ -175,14 +178,7 @@ extension TCPConnection {
         if seq == receive.next {
             receiveBuffer.append(contentsOf: payload)
             receive.next += payload.count
-            while let first = outOfOrder.first, first.seq <= receive.next {
-                outOfOrder.removeFirst()
-                let skip = receive.next - first.seq
-                if skip < first.bytes.count {
-                    receiveBuffer.append(contentsOf: first.bytes[skip...])
-                    receive.next += first.bytes.count - skip
-                }
-            }
+            drainOutOfOrder()
             out.events.append((id, .readable))
         } else if !outOfOrder.contains(where: { $0.seq == seq }) {
             let index = outOfOrder.firstIndex(where: { seq < $0.seq }) ?? outOfOrder.endIndex

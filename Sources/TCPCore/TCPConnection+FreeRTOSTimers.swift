@@ -109,7 +109,9 @@ extension TCPConnection {
     /// the last of it), the shutdown FIN, a keep-alive probe, or a window update; false when nothing is due.
     private mutating func prepareSendFreeRTOS(now: SimInstant, into out: inout TCPOutput) -> Bool {
         // Retransmission from the sliding window: the oldest segment whose age exceeds 2^k × SRTT.
-        if let index = rtos.inFlight.firstIndex(where: { now - $0.lastSent >= retransmitDelayFreeRTOS($0) }) {
+        // FreeRTOS: ulTCPWindowTxGet(): strictly greater, so the wake-up at exactly 2^k × SRTT finds nothing
+        // due and re-arms 1 tick: retransmissions leave at 1001 ms, then 2001 ms, … (notes E.1).
+        if let index = rtos.inFlight.firstIndex(where: { now - $0.lastSent > retransmitDelayFreeRTOS($0) }) {
             retransmitFreeRTOS(index, now: now, into: &out)
             return true
         }

@@ -335,7 +335,8 @@ extension TCPConnection {
         outOfOrder.insert((seq, bytes), at: index)
     }
 
-    private mutating func drainOutOfOrder() {
+    /// Moves out-of-order data that RCV.NXT has reached into the receive buffer.
+    mutating func drainOutOfOrder() {
         while let first = outOfOrder.first, first.seq <= receive.next {
             outOfOrder.removeFirst()
             let skip = receive.next - first.seq

@@ -212,6 +212,9 @@ extension TCPStack {
             child.rtos.closeAfterSend = listener.rtos.closeAfterSend
             sockets[id] = child
             sockets[listenerID]?.rtos.childCount += 1
+            // FreeRTOS: prvTCPSocketCopy(): a listener with no pending child points at this one while it is
+            // still half-open ⚠, so an established sibling stays invisible to accept() until it completes.
+            if sockets[listenerID]?.rtos.pendingChild == nil { sockets[listenerID]?.rtos.pendingChild = id }
             claimPort(port)
         }
         var childParameters = parameters
@@ -220,6 +223,11 @@ extension TCPStack {
         let connection = TCPConnection(
             id: id.connectionID, local: Endpoint(address, port), remote: packet.source, initialSequence: iss,
             parameters: childParameters, acceptingSyn: packet.tcp, now: now, into: &scratch)
+        // FreeRTOS: prvHandleListen_IPV4(): a child is a new socket, so its vTCPStateChange(eSYN_FIRST) starts
+        // from eCLOSED; only a REUSE socket moves from eTCP_LISTEN.
+        if id != listenerID, let first = scratch.transitions.first, first.from == .listen {
+            scratch.transitions[0].from = .closed
+        }
         sockets[id]?.role = .connection
         connections[id] = ConnectionBox(connection)
         connectionsByKey[ConnectionKey(localPort: port, remote: packet.source)] = id

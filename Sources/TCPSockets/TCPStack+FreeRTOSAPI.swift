@@ -326,6 +326,13 @@ extension TCPStack {
 
     public func selectMask(of id: SocketID) -> SelectEvents { sockets[id]?.rtos.selectMask ?? [] }
 
+    /// The sockets that belong to select set `set`: those the app added with `FreeRTOS_FD_SET`, and the
+    /// children a listener in the set created (`prvTCPSocketCopy()` copies the set, mask | READ | EXCEPT).
+    /// `vSocketSelect()` evaluates every socket whose set is this one.
+    public func rtosSetMembers(_ set: Int) -> [SocketID] {
+        sockets.ids.filter { sockets[$0]?.rtos.socketSet == set }
+    }
+
     /// The level conditions of `vSocketSelectTCP()` (freertos-tcp-model.md §7), masked by the interest.
     public func rtosSelectBits(_ id: SocketID) -> SelectEvents {
         guard let socket = sockets[id] else { return [] }

@@ -43,20 +43,28 @@ extension Host {
             spawn("client") { [self] in
                 let socket = socket()
                 try await connect(socket, to: server)
-                let bytes = Array(line.utf8)
-                try await send(socket, bytes)
-                var reply: [UInt8] = []
-                while reply.count < bytes.count {
-                    let chunk = try await recv(socket, upTo: 1024)
-                    if chunk.isEmpty { break }
-                    reply += chunk
-                }
-                let text = String(decoding: reply, as: UTF8.self)
-                log("read back \"\(text.replacingNewlines())\"")
+                let text = try await exchangeLine(socket, line)
                 onReply?(text)
                 try close(socket)
             }
         }
+    }
+}
+
+extension Host {
+    /// Sends `line` and reads until as many bytes came back (or end of stream); logs and returns the reply.
+    func exchangeLine(_ socket: SocketID, _ line: String, timeout: SimDuration? = nil) async throws -> String {
+        let bytes = Array(line.utf8)
+        try await send(socket, bytes)
+        var reply: [UInt8] = []
+        while reply.count < bytes.count {
+            let chunk = try await recv(socket, upTo: 1024, timeout: timeout)
+            if chunk.isEmpty { break }
+            reply += chunk
+        }
+        let text = String(decoding: reply, as: UTF8.self)
+        log("read back \"\(text.replacingNewlines())\"")
+        return text
     }
 }
 

@@ -13,16 +13,9 @@ extension Host {
             spawn("never-closing-client") { [self] in
                 let socket = socket()
                 try await connect(socket, to: server)
-                let bytes = Array(line.utf8)
-                try await send(socket, bytes)
-                var reply: [UInt8] = []
-                while reply.count < bytes.count {
-                    let chunk = try await recv(socket, upTo: 1024)
-                    if chunk.isEmpty { break }
-                    reply += chunk
-                }
-                log("read back \"\(String(decoding: reply, as: UTF8.self).replacingNewlines())\"; never closing")
-                onReply?(String(decoding: reply, as: UTF8.self), socket)
+                let reply = try await exchangeLine(socket, line)
+                log("never closing \(socket)")
+                onReply?(reply, socket)
             }
         }
     }
@@ -49,15 +42,7 @@ extension Host {
                     }
                     log("attempt \(attempt): connected")
                     onConnected?(now, attempt)
-                    let bytes = Array(line.utf8)
-                    try await send(socket, bytes)
-                    var reply: [UInt8] = []
-                    while reply.count < bytes.count {
-                        let chunk = try await recv(socket, upTo: 1024, timeout: .seconds(5))
-                        if chunk.isEmpty { break }
-                        reply += chunk
-                    }
-                    log("read back \"\(String(decoding: reply, as: UTF8.self).replacingNewlines())\"")
+                    _ = try await exchangeLine(socket, line, timeout: .seconds(5))
                     try close(socket)
                     return
                 }
@@ -84,6 +69,30 @@ extension Host {
                 log("HTTP response: \(text.split(separator: "\r\n").first.map(String.init) ?? "")")
                 onResponse?(text)
             }
+        }
+    }
+}
+
+extension Host {
+    /// A crashed or unplugged host: from `time` on it neither answers nor sends anything (its stack is
+    /// frozen, as if powered off), so the device sees silence.
+    public func crash(at time: SimInstant) {
+        network.at(time) { [self] in
+            isScripted = true
+            log("host crashed: silent from now on")
+        }
+    }
+
+    /// Sends one RST for the connection of `socket` at `time` (an RST sender, as a firewall or a rebooted
+    /// host would), with the connection's current SND.NXT so the peer accepts it.
+    public func sendReset(at time: SimInstant, on socket: SocketID) {
+        network.at(time) { [self] in
+            guard let connection = stack.connection(of: socket) else { return }
+            let reset = TCPSegment(
+                sourcePort: connection.local.port, destinationPort: connection.remote.port,
+                seq: connection.send.next, ackNumber: connection.receive.next, flags: [.rst, .ack])
+            log("sending RST on \(socket)")
+            inject(reset, to: connection.remote.address)
         }
     }
 }
