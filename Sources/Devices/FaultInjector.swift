@@ -66,9 +66,11 @@ public final class FaultInjector: LinkStage {
         if plan.jitter > .zero {
             out.time += SimDuration(nanoseconds: Int64(random.next() % UInt64(plan.jitter.nanoseconds + 1)))
         }
-        if random.chance(plan.corruptProbability), !out.bytes.isEmpty {
-            let index = Int(random.next() % UInt64(out.bytes.count))
-            out.bytes[index] ^= UInt8(1) << UInt8(random.next() % 8)
+        if random.chance(plan.corruptProbability) {
+            var bytes = out.bytes
+            let index = Int(random.next() % UInt64(max(1, bytes.count)))
+            if index < bytes.count { bytes[index] ^= UInt8(1) << UInt8(random.next() % 8) }
+            out.bytes = bytes
             report("corrupted byte \(index)", out)
         }
         if random.chance(plan.reorderProbability) {
@@ -83,7 +85,7 @@ public final class FaultInjector: LinkStage {
     }
 
     private func matchingDropRule(_ frame: Frame) -> String? {
-        guard !plan.dropRules.isEmpty, let packet = try? TCPPacket(parsing: frame.bytes[...]) else { return nil }
+        guard !plan.dropRules.isEmpty, let packet = frame.parsedPacket else { return nil }
         for (index, rule) in plan.dropRules.enumerated() where rule.matches(packet) {
             matchCounts[index] += 1
             if matchCounts[index] == rule.nth { return "\(rule.label) #\(rule.nth)" }

@@ -10,15 +10,59 @@ public enum LinkDirection: String, Hashable, Sendable {
 }
 
 /// One IPv4 packet on its way across a link, with the time it is at the current stage.
+///
+/// A frame holds the packet as a value or as bytes, and encodes it only when a stage asks for `bytes` (a pcap
+/// recorder, a corrupting fault): a link with no such stage never serialises, and the receiver never parses.
 public struct Frame: Sendable {
-    public var bytes: [UInt8]
+    private enum Storage: Sendable {
+        case packet(TCPPacket)
+        case bytes([UInt8])
+    }
+
+    private var storage: Storage
     public var time: SimInstant
     public var direction: LinkDirection
 
     public init(bytes: [UInt8], time: SimInstant, direction: LinkDirection) {
-        self.bytes = bytes
+        storage = .bytes(bytes)
         self.time = time
         self.direction = direction
+    }
+
+    public init(packet: TCPPacket, time: SimInstant, direction: LinkDirection) {
+        storage = .packet(packet)
+        self.time = time
+        self.direction = direction
+    }
+
+    /// The IPv4 datagram on the wire; setting it (e.g. corrupting a byte) replaces the packet value.
+    public var bytes: [UInt8] {
+        get {
+            switch storage {
+            case .bytes(let bytes): bytes
+            case .packet(let packet): packet.encoded()
+            }
+        }
+        set { storage = .bytes(newValue) }
+    }
+
+    /// The packet as a value when it has not been turned into bytes (so it needs no parsing).
+    public var packet: TCPPacket? {
+        if case .packet(let packet) = storage { return packet }
+        return nil
+    }
+
+    /// The packet, parsed from the bytes if need be (`nil` if they do not parse).
+    public var parsedPacket: TCPPacket? {
+        switch storage {
+        case .packet(let packet): packet
+        case .bytes(let bytes): try? TCPPacket(parsing: bytes[...])
+        }
+    }
+
+    /// Turns a packet value into bytes once, so later stages and the receiver see the same bytes.
+    public mutating func encode() {
+        if case .packet(let packet) = storage { storage = .bytes(packet.encoded()) }
     }
 }
 
@@ -44,12 +88,8 @@ public final class InMemoryLink {
         self.stages = stages
     }
 
-    /// Runs `bytes` sent at `now` through the stages and hands each frame that survives to `deliver`, with
-    /// its arrival time.
-    public func transmit(
-        _ bytes: [UInt8], direction: LinkDirection, now: SimInstant, deliver: (Frame) -> Void
-    ) {
-        let frame = Frame(bytes: bytes, time: now, direction: direction)
+    /// Runs `frame` through the stages and hands each frame that survives to `deliver`, with its arrival time.
+    public func transmit(_ frame: Frame, deliver: (Frame) -> Void) {
         run(frame, from: 0, deliver: deliver)
     }
 
@@ -72,8 +112,10 @@ public final class PcapRecorder: LinkStage {
     public init(sink: PacketSink) { self.sink = sink }
 
     public func process(_ frame: Frame, emit: (Frame) -> Void) {
-        sink.record(frame.bytes, at: frame.time)
-        emit(frame)
+        var encoded = frame
+        encoded.encode()
+        sink.record(encoded.bytes, at: frame.time)
+        emit(encoded)
     }
 }
 

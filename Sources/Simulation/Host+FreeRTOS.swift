@@ -270,13 +270,14 @@ extension Host {
             for socket in stack.rtosSetMembers(set.id) { bits.formUnion(stack.rtosSelectBits(socket)) }
             return bits.isEmpty ? nil : bits
         }
-        // select() asks the IP task to evaluate the set (eSocketSelectEvent): one IP-task pass.
-        performing { stack.ipTaskEvent(now: now) }
+        // FreeRTOS: FreeRTOS_select() waits on the set's event group first, then has the IP task evaluate the
+        // set (prvFindSelectedSocket(), an eSocketSelectEvent: one IP-task pass) and returns its bits; after a
+        // timeout the set is evaluated once more before the timeout is checked. So each return costs one pass,
+        // and a select loop with a 100 ms timeout does not take extra ticks off the socket timers.
         var result = await waitFreeRTOS("FreeRTOS_select(\(set))", on: members, time: timeout, evaluate)
-        if result == nil && timeout != .zero {
-            // FreeRTOS: FreeRTOS_select(): after the wait times out, prvFindSelectedSocket() runs once more
-            // and its bits are returned before the timeout is checked.
-            result = performing { stack.ipTaskEvent(now: now); return evaluate() }
+        result = performing {
+            stack.ipTaskEvent(now: now)
+            return result ?? evaluate()
         }
         let bits = result ?? []
         if network.isTracing && !bits.isEmpty {

@@ -50,12 +50,16 @@ public final class Host: @unchecked Sendable {
 
     // MARK: - Network side
 
-    func deliver(_ bytes: [UInt8]) {
+    func deliver(_ frame: Frame) {
         if isScripted {
-            if let packet = try? TCPPacket(parsing: bytes[...]) { received.append((now, packet)) }
+            if let packet = frame.parsedPacket { received.append((now, packet)) }
             return
         }
-        stack.receive(packet: bytes[...], now: now)
+        if let packet = frame.packet {
+            stack.receive(parsed: packet, now: now)
+        } else {
+            stack.receive(packet: frame.bytes[...], now: now)
+        }
         settle()
     }
 
@@ -69,7 +73,7 @@ public final class Host: @unchecked Sendable {
     /// Sends a hand-made segment from this host to `destination` now.
     public func inject(_ segment: TCPSegment, to destination: IPv4Address, ttl: UInt8 = 64) {
         let packet = TCPPacket(ip: IPv4Header(source: address, destination: destination, ttl: ttl), tcp: segment)
-        network.transmit(packet.encoded(), from: self)
+        network.transmit(packet, from: self)
     }
 
     /// Forgets the packets received so far.

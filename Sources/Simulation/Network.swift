@@ -7,7 +7,7 @@ import TCPWire
 /// Hosts, the links between them, the event queue and the trace: one deterministic run.
 public final class Network: @unchecked Sendable {
     enum Event {
-        case deliver(host: Int, bytes: [UInt8])
+        case deliver(host: Int, frame: Frame)
         case hostTimer(host: Int, deadline: SimInstant)
         case action(Int)
         case wake(host: Int, waiter: Int)
@@ -93,9 +93,9 @@ public final class Network: @unchecked Sendable {
         guard let event = scheduler.popNext(notAfter: limit) else { return false }
         eventsProcessed += 1
         switch event {
-        case .deliver(let index, let bytes):
+        case .deliver(let index, let frame):
             deliveries += 1
-            hosts[index].deliver(bytes)
+            hosts[index].deliver(frame)
         case .hostTimer(let index, let deadline):
             timerEvents += 1
             hosts[index].timerFired(scheduledFor: deadline)
@@ -146,21 +146,18 @@ public final class Network: @unchecked Sendable {
         onTrace?(event)
     }
 
-    /// Sends `bytes` from `host` to the host that owns the destination address, through their link.
-    func transmit(_ bytes: [UInt8], from host: Host) {
-        let destination = bytes.count >= 20
-            ? IPv4Address(rawValue: UInt32(bytes[16]) << 24 | UInt32(bytes[17]) << 16 | UInt32(bytes[18]) << 8
-                | UInt32(bytes[19]))
-            : IPv4Address(rawValue: 0)
+    /// Sends `packet` from `host` to the host that owns its destination address, through their link.
+    func transmit(_ packet: TCPPacket, from host: Host) {
+        let destination = packet.ip.destination
         guard let (link, direction, target) = host.routes[destination] else {
             record(.note(time: now, host: host.name, StackNote(.dropped, "no route to \(destination)")))
             return
         }
-        if isTracing, let packet = try? TCPPacket(parsing: bytes[...]) {
+        if isTracing {
             record(.segment(time: now, from: host.name, to: hosts[target].name, packet: packet))
         }
-        link.transmit(bytes, direction: direction, now: now) { frame in
-            schedule(.deliver(host: target, bytes: frame.bytes), at: frame.time)
+        link.transmit(Frame(packet: packet, time: now, direction: direction)) { frame in
+            schedule(.deliver(host: target, frame: frame), at: frame.time)
         }
     }
 }

@@ -13,6 +13,11 @@ extension TCPStack {
             output.notes.append(StackNote(.malformed, "dropped malformed packet (\(bytes.count) bytes): \(error)"))
             return
         }
+        receive(parsed: packet, now: now)
+    }
+
+    /// Takes one packet that is already a value (from an in-memory link: nothing to parse or verify).
+    public func receive(parsed packet: TCPPacket, now: SimInstant) {
         guard packet.ip.destination == address else {
             output.notes.append(StackNote(.dropped, "dropped packet for \(packet.ip.destination), not \(address)"))
             return

@@ -5,7 +5,7 @@ import TCPWire
 /// The TCP part of one host's IP stack: its sockets, their connections and their timers.
 ///
 /// Inputs are packets (`receive(packet:now:)`), application calls and `expireTimers(now:)`; outputs
-/// accumulate in `outbox` (encoded IPv4 packets), `events`, `transitions` and `notes` until the owner
+/// accumulate in `output` (packets, `events`, `transitions` and `notes`) until the owner
 /// takes them (`takeOutput()`).
 public final class TCPStack: @unchecked Sendable {
     public let address: IPv4Address
@@ -94,7 +94,7 @@ public final class TCPStack: @unchecked Sendable {
                            ttl: outgoing.ttl, identification: ipIdentification,
                            dontFragment: isFreeRTOS ? parameters.freeRTOS.dontFragment : true),
             tcp: outgoing.segment)
-        output.packets.append(packet.encoded())
+        output.packets.append(packet)
     }
 
     /// Carries out what a connection call produced, and keeps the socket tables and timers in step.
@@ -229,8 +229,8 @@ public final class TCPStack: @unchecked Sendable {
 
 /// Packets, socket events, state transitions and notes produced by a stack, in order.
 public struct StackOutput: Sendable {
-    /// Encoded IPv4 packets to transmit.
-    public var packets: [[UInt8]] = []
+    /// Packets to transmit (values; encoded by whatever needs their bytes).
+    public var packets: [TCPPacket] = []
     public var events: [(SocketID, SocketEvent)] = []
     public var transitions: [StateTransition] = []
     public var notes: [StackNote] = []
