@@ -203,7 +203,7 @@ extension TCPStack {
                 return
             }
             id = allocateDescriptor()
-            var child = Socket(id: id, localPort: port, parent: listenerID)
+            let child = Socket(id: id, localPort: port, parent: listenerID)
             child.rtos.passQueued = true
             child.rtos.selectMask = listener.rtos.selectMask.union([.read, .except])
             child.rtos.socketSet = listener.rtos.socketSet

@@ -330,7 +330,10 @@ extension TCPStack {
     /// children a listener in the set created (`prvTCPSocketCopy()` copies the set, mask | READ | EXCEPT).
     /// `vSocketSelect()` evaluates every socket whose set is this one.
     public func rtosSetMembers(_ set: Int) -> [SocketID] {
-        sockets.ids.filter { sockets[$0]?.rtos.socketSet == set }
+        let slots = sockets.slots
+        var members: [SocketID] = []
+        for index in slots.indices where slots[index]?.rtos.socketSet == set { members.append(SocketID(index)) }
+        return members
     }
 
     /// The level conditions of `vSocketSelectTCP()` (freertos-tcp-model.md §7), masked by the interest.

@@ -64,8 +64,9 @@ public final class TCPStack: @unchecked Sendable {
         case connection
     }
 
-    struct Socket {
-        var id: SocketID
+    /// A socket of the table (a reference: reading one for a check costs a retain, not a copy of its fields).
+    final class Socket: @unchecked Sendable {
+        let id: SocketID
         var localPort: UInt16?
         var role: Role = .fresh
         /// The listener a child came from, until it is accepted.
@@ -77,6 +78,13 @@ public final class TCPStack: @unchecked Sendable {
         var sawEndOfStream = false
         /// FreeRTOS+TCP's socket fields (used by the `.freeRTOS` personality).
         var rtos = RTOSSocket()
+
+        init(id: SocketID, localPort: UInt16? = nil, role: Role = .fresh, parent: SocketID? = nil) {
+            self.id = id
+            self.localPort = localPort
+            self.role = role
+            self.parent = parent
+        }
     }
 
     /// Hands over everything produced since the last call by swapping it with `buffer`, which must be empty
