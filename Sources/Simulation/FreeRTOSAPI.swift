@@ -34,6 +34,7 @@ public let FREERTOS_SO_REUSE_LISTEN_SOCKET: BaseType_t = 11
 public let FREERTOS_SO_CLOSE_AFTER_SEND: BaseType_t = 12
 public let FREERTOS_SO_WIN_PROPERTIES: BaseType_t = 13
 public let FREERTOS_SO_STOP_RX: BaseType_t = 15
+public let FREERTOS_SO_SET_LOW_HIGH_WATER: BaseType_t = 18
 
 public let FREERTOS_SHUT_RD: BaseType_t = 0
 public let FREERTOS_SHUT_WR: BaseType_t = 1
@@ -73,6 +74,16 @@ public struct WinProperties_t: Hashable, Sendable {
         self.lTxWinSize = lTxWinSize
         self.lRxBufSize = lRxBufSize
         self.lRxWinSize = lRxWinSize
+    }
+}
+
+/// `LowHighWater_t` for `FREERTOS_SO_SET_LOW_HIGH_WATER`.
+public struct LowHighWater_t: Hashable, Sendable {
+    public var uxLittleSpace: Int
+    public var uxEnoughSpace: Int
+    public init(uxLittleSpace: Int, uxEnoughSpace: Int) {
+        self.uxLittleSpace = uxLittleSpace
+        self.uxEnoughSpace = uxEnoughSpace
     }
 }
 
@@ -153,6 +164,13 @@ extension Host {
         case FREERTOS_SO_STOP_RX: return rtosSetOption(xSocket, .stopReceive(value != 0))
         default: return -pdFREERTOS_ERRNO_ENOPROTOOPT
         }
+    }
+
+    /// `FreeRTOS_setsockopt( xSocket, 0, FREERTOS_SO_SET_LOW_HIGH_WATER, &xLowHighWater, sizeof( … ) )`.
+    public func FreeRTOS_setsockopt(_ xSocket: Socket_t, _ lLevel: Int32, _ lOptionName: BaseType_t,
+                                    _ lowHighWater: LowHighWater_t) -> BaseType_t {
+        guard lOptionName == FREERTOS_SO_SET_LOW_HIGH_WATER else { return -pdFREERTOS_ERRNO_EINVAL }
+        return rtosSetOption(xSocket, .lowHighWater(little: lowHighWater.uxLittleSpace, enough: lowHighWater.uxEnoughSpace))
     }
 
     /// `FreeRTOS_setsockopt( xSocket, 0, FREERTOS_SO_WIN_PROPERTIES, &xWinProps, sizeof( xWinProps ) )`.

@@ -48,6 +48,15 @@ public struct FreeRTOSControl: Sendable, Equatable {
     public var ourFin: SeqNumber?
     /// A delayed ACK waiting for the socket's next wake-up (`pxAckMessage`).
     var pendingAck: TCPSegment?
+    /// `FREERTOS_SO_STOP_RX` (`bRxStopped`) and the low-water mark (`bLowWater`) close the window.
+    public var receiveStopped = false
+    public var lowWater = false
+    /// `uxLittleSpace` / `uxEnoughSpace` (`FREERTOS_SO_SET_LOW_HIGH_WATER`); nil = FreeRTOS's defaults.
+    public var littleSpace: Int?
+    public var enoughSpace: Int?
+    /// `uxRxWinSize` / `uxTxWinSize` set by `FREERTOS_SO_WIN_PROPERTIES`, in MSS; nil = from the config.
+    public var receiveWindowSegments: Int?
+    public var sendWindowSegments: Int?
     /// RCV.NXT + window of the last segment we sent: the right edge the peer may fill.
     public var advertisedEdge = SeqNumber(0)
     /// Window segments sent and not yet acknowledged, oldest first.
@@ -194,11 +203,50 @@ extension TCPConnection {
     // MARK: - Segments out
 
     func windowFieldFreeRTOS() -> UInt16 {
-        // prvTCPReturn_CheckTCPWindow(): min(RX window, free space), at least 1 MSS when that much is free.
+        // prvTCPReturn_CheckTCPWindow(): min(RX window, free space), zero while low-water or STOP_RX is in
+        // effect, then ⚠ raised to 1 MSS whenever that much is free (the raise comes after the zeroing, so
+        // STOP_RX on a mostly empty buffer still advertises one MSS).
         let free = receiveWindowSpace
-        var window = min(rules.receiveWindowSegments * parameters.mss, free)
+        let segments = rtos.receiveWindowSegments ?? rules.receiveWindowSegments
+        var window = min(segments * parameters.mss, free)
+        if rtos.lowWater || rtos.receiveStopped { window = 0 }
         if free >= send.maximumSegmentSize && window < send.maximumSegmentSize { window = send.maximumSegmentSize }
         return UInt16(min(window >> Int(receive.scale), 0xFFFC))
+    }
+
+    /// `uxLittleSpace`: by default 20 % of the RX buffer; for buffers of 1–4 segments 0, 50, 34 or 25 %.
+    var littleSpaceFreeRTOS: Int {
+        if let little = rtos.littleSpace { return little }
+        let size = parameters.receiveBufferSize
+        switch size / max(1, parameters.mss) {
+        case 0, 1: return 0
+        case 2: return size / 2
+        case 3: return size * 34 / 100
+        case 4: return size / 4
+        default: return size / 5
+        }
+    }
+
+    /// `uxEnoughSpace`: by default 80 % of the RX buffer; 100 % for buffers of 1–4 segments.
+    var enoughSpaceFreeRTOS: Int {
+        if let enough = rtos.enoughSpace { return enough }
+        let size = parameters.receiveBufferSize
+        return size / max(1, parameters.mss) <= 4 ? size : size * 4 / 5
+    }
+
+    /// Applies `FREERTOS_SO_STOP_RX`: a window update (`bWinChange`) leaves at the next tick.
+    public mutating func setReceiveStoppedFreeRTOS(_ stopped: Bool) {
+        rtos.receiveStopped = stopped
+        rtos.windowChange = true
+        rtos.timeoutTicks = 1
+    }
+
+    /// Applies `FREERTOS_SO_SET_LOW_HIGH_WATER` / `FREERTOS_SO_WIN_PROPERTIES` to an existing TCB.
+    public mutating func setReceiveLimitsFreeRTOS(little: Int?, enough: Int?, rxWindow: Int?, txWindow: Int?) {
+        if let little { rtos.littleSpace = little }
+        if let enough { rtos.enoughSpace = enough }
+        if let rxWindow { rtos.receiveWindowSegments = rxWindow }
+        if let txWindow { rtos.sendWindowSegments = txWindow }
     }
 
     mutating func emitFreeRTOS(_ segment: TCPSegment, into out: inout TCPOutput) {

@@ -180,6 +180,12 @@ extension TCPConnection {
             receive.next += payload.count
             drainOutOfOrder()
             out.events.append((id, .readable))
+            // FreeRTOS: lTCPAddRxdata(): free space at or below `uxLittleSpace` sets `bLowWater`, which closes
+            // the window, and a window update is sent at once.
+            if !rtos.lowWater && receiveWindowSpace <= littleSpaceFreeRTOS {
+                rtos.lowWater = true
+                rtos.windowChange = true
+            }
         } else if !outOfOrder.contains(where: { $0.seq == seq }) {
             let index = outOfOrder.firstIndex(where: { seq < $0.seq }) ?? outOfOrder.endIndex
             outOfOrder.insert((seq, Array(payload)), at: index)

@@ -75,7 +75,8 @@ extension TCPConnection {
 
     /// Bytes the window still allows in flight: min(peer window, TX window of `uxTxWinSize` MSS) − in flight.
     var windowRoomFreeRTOS: Int {
-        let txWindow = (rtos.reducedWindow ? 2 : rules.sendWindowSegments) * send.maximumSegmentSize
+        let txWindow = (rtos.reducedWindow ? 2 : rtos.sendWindowSegments ?? rules.sendWindowSegments)
+            * send.maximumSegmentSize
         return min(send.window, txWindow) - bytesInFlight
     }
 
@@ -217,12 +218,12 @@ extension TCPConnection {
     /// FreeRTOS: reading from the RX stream (`FreeRTOS_recv()`); a window update follows when reading frees
     /// at least one MSS of a window that had been closed to less than that.
     public mutating func readFreeRTOS(upTo maximum: Int, consume: Bool) -> [UInt8] {
-        let before = receiveWindowSpace
         guard consume else { return receiveBuffer.copy(offset: 0, length: maximum) }
         let bytes = receiveBuffer.read(upTo: maximum)
-        if !bytes.isEmpty && before < send.maximumSegmentSize && receiveWindowSpace >= send.maximumSegmentSize
-            && state == .established
-        {
+        // FreeRTOS: FreeRTOS_recv(): once reading frees `uxEnoughSpace`, `bLowWater` is cleared and a window
+        // update goes out at the next tick.
+        if !bytes.isEmpty && rtos.lowWater && receiveWindowSpace >= enoughSpaceFreeRTOS {
+            rtos.lowWater = false
             rtos.windowChange = true
             rtos.timeoutTicks = 1
         }

@@ -27,6 +27,11 @@ struct RTOSSocket: Sendable {
     var receiveBufferSize: Int?
     /// `FREERTOS_SO_STOP_RX`.
     var stopReceive = false
+    /// `FREERTOS_SO_SET_LOW_HIGH_WATER` and the window sizes of `FREERTOS_SO_WIN_PROPERTIES` (MSS units).
+    var littleSpace: Int?
+    var enoughSpace: Int?
+    var receiveWindowSegments: Int?
+    var sendWindowSegments: Int?
 }
 
 /// `eSELECT_READ`, `eSELECT_WRITE`, `eSELECT_EXCEPT`, `eSELECT_INTR` (`FreeRTOS_Sockets.h`).
@@ -210,6 +215,10 @@ extension TCPStack {
             child.rtos.sendBufferSize = listener.rtos.sendBufferSize
             child.rtos.receiveBufferSize = listener.rtos.receiveBufferSize
             child.rtos.closeAfterSend = listener.rtos.closeAfterSend
+            child.rtos.littleSpace = listener.rtos.littleSpace
+            child.rtos.enoughSpace = listener.rtos.enoughSpace
+            child.rtos.receiveWindowSegments = listener.rtos.receiveWindowSegments
+            child.rtos.sendWindowSegments = listener.rtos.sendWindowSegments
             sockets[id] = child
             sockets[listenerID]?.rtos.childCount += 1
             // FreeRTOS: prvTCPSocketCopy(): a listener with no pending child points at this one while it is
@@ -231,6 +240,7 @@ extension TCPStack {
         sockets[id]?.role = .connection
         connections[id] = ConnectionBox(connection)
         connectionsByKey[ConnectionKey(localPort: port, remote: packet.source)] = id
+        applySocketOptionsFreeRTOS(id)
         absorb(id)
     }
 

@@ -85,6 +85,8 @@ public enum FreeRTOSSocketOption: Hashable, Sendable {
     /// `FREERTOS_SO_WIN_PROPERTIES`: TX buffer bytes, TX window in MSS, RX buffer bytes, RX window in MSS.
     case windowProperties(txBuffer: Int, txWindow: Int, rxBuffer: Int, rxWindow: Int)
     case stopReceive(Bool)
+    /// `FREERTOS_SO_SET_LOW_HIGH_WATER`: `uxLittleSpace` and `uxEnoughSpace` in bytes.
+    case lowHighWater(little: Int, enough: Int)
 }
 
 extension TCPStack {
@@ -201,6 +203,7 @@ extension TCPStack {
         sockets[id]?.rtos.connectPassed = false
         connections[id] = ConnectionBox(connection)
         connectionsByKey[ConnectionKey(localPort: port, remote: remote)] = id
+        applySocketOptionsFreeRTOS(id)
         absorb(id)
         ipTaskCycle(now: now)
         return 0
@@ -280,22 +283,45 @@ extension TCPStack {
         switch option {
         case .reuseListenSocket(let on): sockets[id]?.rtos.reuseListen = on
         case .closeAfterSend(let on): sockets[id]?.rtos.closeAfterSend = on
-        case .stopReceive(let on): sockets[id]?.rtos.stopReceive = on
+        case .stopReceive(let on):
+            sockets[id]?.rtos.stopReceive = on
+            if let box = connections[id] {
+                box.tcb.setReceiveStoppedFreeRTOS(on)
+                trackTimer(id)
+            }
+        case .lowHighWater(let little, let enough):
+            let size = sockets[id]?.rtos.receiveBufferSize ?? parameters.receiveBufferSize
+            guard little >= 0, little < enough, enough <= size else { return FreeRTOSErrno.EINVAL.returnValue }
+            sockets[id]?.rtos.littleSpace = little
+            sockets[id]?.rtos.enoughSpace = enough
+            connections[id]?.tcb.setReceiveLimitsFreeRTOS(little: little, enough: enough, rxWindow: nil, txWindow: nil)
         case .sendBuffer(let size):
             guard !hasStreams, size > 0 else { return FreeRTOSErrno.EINVAL.returnValue }
             sockets[id]?.rtos.sendBufferSize = size
         case .receiveBuffer(let size):
             guard !hasStreams, size > 0 else { return FreeRTOSErrno.EINVAL.returnValue }
             sockets[id]?.rtos.receiveBufferSize = size
-        case .windowProperties(let txBuffer, _, let rxBuffer, _):
+        case .windowProperties(let txBuffer, let txWindow, let rxBuffer, let rxWindow):
             guard !hasStreams, txBuffer > 0, rxBuffer > 0 else { return FreeRTOSErrno.EINVAL.returnValue }
             sockets[id]?.rtos.sendBufferSize = txBuffer
             sockets[id]?.rtos.receiveBufferSize = rxBuffer
+            // Window sizes in MSS, taken without validation (FreeRTOS_setsockopt()).
+            sockets[id]?.rtos.receiveWindowSegments = rxWindow
+            sockets[id]?.rtos.sendWindowSegments = txWindow
         }
         return 0
     }
 
     // MARK: - Status
+
+    /// Hands the socket's receive options (STOP_RX, water marks, window sizes) to a new TCB.
+    func applySocketOptionsFreeRTOS(_ id: SocketID) {
+        guard let socket = sockets[id], let box = connections[id] else { return }
+        box.tcb.setReceiveLimitsFreeRTOS(
+            little: socket.rtos.littleSpace, enough: socket.rtos.enoughSpace,
+            rxWindow: socket.rtos.receiveWindowSegments, txWindow: socket.rtos.sendWindowSegments)
+        if socket.rtos.stopReceive { box.tcb.setReceiveStoppedFreeRTOS(true) }
+    }
 
     /// `FreeRTOS_connstatus()`: the state's number.
     public func rtosConnectionStatus(_ id: SocketID) -> Int32 { Int32(state(of: id).rawValue) }
