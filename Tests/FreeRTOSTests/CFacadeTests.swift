@@ -74,3 +74,38 @@ struct CFacadeTests {
 final class ReplyBoxForTests: @unchecked Sendable {
     var value: String?
 }
+
+@Suite("README FreeRTOS example")
+struct ReadmeFreeRTOSExampleTests {
+    /// The FreeRTOS example of README.md, verbatim apart from the client and the assertions.
+    @Test func theReuseEchoExampleEchoesAndEndsWhenThePeerCloses() {
+        let network = Network(seed: 1)
+        let host = network.addHost("host", address: IPv4Address(192, 0, 2, 1), parameters: .linuxLike)
+        let device = network.addHost("device", address: IPv4Address(192, 0, 2, 2), parameters: .freeRTOS())
+        network.connect(host, device, delay: .milliseconds(1))
+        device.spawn("echo") {
+            let xSocket = device.FreeRTOS_socket(FREERTOS_AF_INET, FREERTOS_SOCK_STREAM, FREERTOS_IPPROTO_TCP)
+            _ = device.FreeRTOS_setsockopt(xSocket, 0, FREERTOS_SO_REUSE_LISTEN_SOCKET, 1)
+            _ = device.FreeRTOS_bind(xSocket, 3301)
+            _ = device.FreeRTOS_listen(xSocket, 1)
+            guard let xClient = await device.FreeRTOS_accept(xSocket) else { return }   // NULL on timeout
+            var buffer: [UInt8] = []
+            while await device.FreeRTOS_recv(xClient, &buffer, 512, 0) >= 0 {        // -pdFREERTOS_ERRNO_ENOTCONN ends it
+                _ = await device.FreeRTOS_send(xClient, buffer, 0)
+            }
+            _ = device.FreeRTOS_closesocket(xClient)
+        }
+        let reply = ReplyBoxForTests()
+        host.spawn("client") {
+            let socket = host.socket()
+            try await host.connect(socket, to: Endpoint(IPv4Address(192, 0, 2, 2), 3301))
+            try await host.send(socket, Array("hi".utf8))
+            reply.value = String(decoding: try await host.recv(socket), as: UTF8.self)
+            try host.close(socket)
+        }
+        network.run(until: .zero + .seconds(5))
+        #expect(reply.value == "hi")
+        #expect(device.stack.netstat().isEmpty)  // the echo task closed its socket
+        #expect(network.taskFailures.isEmpty)
+    }
+}
