@@ -7,13 +7,17 @@ import TCPWire
 /// Hosts, the links between them, the event queue and the trace: one deterministic run.
 public final class Network: @unchecked Sendable {
     enum Event {
-        case deliver(host: Int, frame: Frame)
+        /// A frame in flight, kept in `inFlight[slot]` so that the event heap moves only small values.
+        case deliver(host: Int, slot: Int)
         case hostTimer(host: Int, deadline: SimInstant)
         case action(Int)
         case wake(host: Int, waiter: Int)
     }
 
     var scheduler = Scheduler<Event>()
+    /// Frames on their way, by slot; freed slots are reused.
+    var inFlight: [Frame?] = []
+    var freeSlots: [Int] = []
     let executor = SimExecutor()
     public private(set) var hosts: [Host] = []
     var actions: [Int: () -> Void] = [:]
@@ -93,8 +97,11 @@ public final class Network: @unchecked Sendable {
         guard let event = scheduler.popNext(notAfter: limit) else { return false }
         eventsProcessed += 1
         switch event {
-        case .deliver(let index, let frame):
+        case .deliver(let index, let slot):
             deliveries += 1
+            guard let frame = inFlight[slot] else { break }
+            inFlight[slot] = nil
+            freeSlots.append(slot)
             hosts[index].deliver(frame)
         case .hostTimer(let index, let deadline):
             timerEvents += 1
@@ -157,7 +164,15 @@ public final class Network: @unchecked Sendable {
             record(.segment(time: now, from: host.name, to: hosts[target].name, packet: packet))
         }
         link.transmit(Frame(packet: packet, time: now, direction: direction)) { frame in
-            schedule(.deliver(host: target, frame: frame), at: frame.time)
+            let slot: Int
+            if let free = freeSlots.popLast() {
+                slot = free
+                inFlight[slot] = frame
+            } else {
+                slot = inFlight.count
+                inFlight.append(frame)
+            }
+            schedule(.deliver(host: target, slot: slot), at: frame.time)
         }
     }
 }
