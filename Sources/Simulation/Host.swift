@@ -35,6 +35,7 @@ public final class Host: @unchecked Sendable {
     /// FreeRTOS: per-socket block times and the socket sets.
     var rtosTimes: [SocketID: RTOSSocketTimes] = [:]
     var rtosSets: [Int: FreeRTOSSocketSet] = [:]
+    private var receiveHandlers: [SocketID: ([UInt8]) -> Void] = [:]
     private var output = StackOutput()
     private var settling = false
 
@@ -69,6 +70,35 @@ public final class Host: @unchecked Sendable {
     /// scripts send hand-made segments with `inject(_:)` (like packetdrill's remote side).
     public var isScripted = false
     public private(set) var received: [(time: SimInstant, packet: TCPPacket)] = []
+
+    // MARK: - Receive handlers
+
+    /// Installs a handler that gets a socket's data as it arrives, without an app task (like FreeRTOS's
+    /// `FREERTOS_SO_TCP_RECV_HANDLER` with `ipconfigUSE_CALLBACKS`); an empty array means end of stream.
+    public func onReceive(_ socket: SocketID, _ handler: @escaping ([UInt8]) -> Void) {
+        receiveHandlers[socket] = handler
+    }
+
+    private func runReceiveHandlers() {
+        for (socket, event) in events {
+            guard let handler = receiveHandlers[socket] else { continue }
+            switch event {
+            case .readable, .endOfStream, .closed:
+                while let result = try? stack.recv(socket, upTo: .max, now: now) {
+                    switch result {
+                    case .data(let bytes): handler(bytes)
+                    case .endOfStream:
+                        receiveHandlers[socket] = nil
+                        handler([])
+                    case .wouldBlock: break
+                    }
+                    guard case .data = result else { break }
+                }
+            case .acceptable, .connected, .writable:
+                break
+            }
+        }
+    }
 
     /// Sends a hand-made segment from this host to `destination` now.
     public func inject(_ segment: TCPSegment, to destination: IPv4Address, ttl: UInt8 = 64) {
@@ -110,6 +140,7 @@ public final class Host: @unchecked Sendable {
             for packet in output.packets { network.transmit(packet, from: self) }
             swap(&events, &output.events)
             output.removeAll()
+            if !receiveHandlers.isEmpty { runReceiveHandlers() }
             for (socket, _) in events {
                 guard let ids = waitersBySocket[socket] else { continue }
                 for id in ids {

@@ -100,7 +100,7 @@ extension TCPStack {
     /// `recv()`, non-blocking.
     public func recv(_ id: SocketID, upTo maximum: Int, now: SimInstant) throws(SocketError) -> ReadResult {
         try checkUsable(id)
-        guard let socket = sockets[id], let readable = connections[id]?.tcb.readableCount else { throw .notConnected }
+        guard let socket = sockets[id], let readable = connections[id]?.readableCount else { throw .notConnected }
         if readable > 0 {
             let bytes = try withConnection(id) { connection, out in
                 connection.read(upTo: maximum, now: now, into: &out)
@@ -108,7 +108,7 @@ extension TCPStack {
             return .data(bytes)
         }
         if let error = socket.error { throw error }
-        if connections[id]?.tcb.peerFinReceived == true || connections[id]?.tcb.state == .closed { return .endOfStream }
+        if connections[id]?.peerFinReceived == true || connections[id]?.state == .closed { return .endOfStream }
         return .wouldBlock
     }
 
@@ -135,7 +135,7 @@ extension TCPStack {
             free(id)
         case .connection:
             sockets[id]?.orphaned = true
-            if connections[id]?.tcb.state ?? .closed == .closed {
+            if connections[id]?.state ?? .closed == .closed {
                 free(id)
             } else {
                 try withConnection(id) { connection, out in connection.close(now: now, into: &out) }
@@ -177,7 +177,7 @@ extension TCPStack {
         switch socket.role {
         case .fresh: return .closed
         case .listener: return .listen
-        case .connection: return connections[id]?.tcb.state ?? .closed
+        case .connection: return connections[id]?.state ?? .closed
         }
     }
 

@@ -238,7 +238,7 @@ extension TCPStack {
         -> FreeRTOSReceiveResult
     {
         guard let socket = sockets[id], socket.localPort != nil else { return .error(FreeRTOSErrno.EINVAL.returnValue) }
-        if let box = connections[id], box.tcb.readableCount > 0 {
+        if let box = connections[id], box.readableCount > 0 {
             let generation = box.tcb.rtos.timerGeneration
             let bytes = box.tcb.readFreeRTOS(upTo: maximum, consume: !peek)
             if box.tcb.rtos.timerGeneration != generation {  // a window update was poked
@@ -373,7 +373,7 @@ extension TCPStack {
             if let child = socket.rtos.pendingChild, sockets[child]?.rtos.passAccept == true { bits.insert(.read) }
         case .fresh, .connection:
             if socket.rtos.reuseListen && socket.rtos.passAccept { bits.insert(.read) }
-            if accepted, let box = connections[id], box.tcb.readableCount > 0 { bits.insert(.read) }
+            if accepted, let box = connections[id], box.readableCount > 0 { bits.insert(.read) }
         }
         if current == .closed || current == .closeWait { bits.insert(.except) }
         if accepted {

@@ -116,11 +116,11 @@ public final class TCPStack: @unchecked Sendable {
         for (_, event) in scratch.events { handle(event, on: id) }
         scratch.removeAll()
         defer { pruneStaleTimers() }
-        guard let state = connections[id]?.tcb.state else { return }
+        guard let state = connections[id]?.state else { return }
         if state == .closed {
             connectionEnded(id)
         } else {
-            rescheduleTimer(id, connections[id]?.tcb.nextDeadline)
+            rescheduleTimer(id, connections[id]?.nextDeadline)
         }
     }
 
@@ -260,4 +260,10 @@ public struct StackOutput: Sendable {
 final class ConnectionBox: @unchecked Sendable {
     var tcb: TCPConnection
     init(_ tcb: TCPConnection) { self.tcb = tcb }
+
+    // Field reads that do not copy the TCB out of the box (hot paths read these per segment).
+    var state: TCPState { tcb.state }
+    var nextDeadline: SimInstant? { tcb.nextDeadline }
+    var readableCount: Int { tcb.readableCount }
+    var peerFinReceived: Bool { tcb.peerFinReceived }
 }

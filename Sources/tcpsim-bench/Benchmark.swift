@@ -33,13 +33,16 @@ struct Benchmark {
     /// In-memory bulk transfer between two stacks, MSS 1460, no loss: segments (data and ACKs) per second.
     static func bulk() {
         let size = (Int(ProcessInfo.processInfo.environment["BENCH_MIB"] ?? "") ?? 64) << 20
-        let run = BulkTransferScenario(size: size, duplex: false)
-        run.network.recordsTrace = false
-        let seconds = measure { run.run() }
-        let segments = run.segmentsDelivered
-        print(String(format: "bulk: %d MiB one way, %d segments in %.3f s wall = %.0f segments/s (%.1f MiB/s simulated payload), exact: %@",
-                     size >> 20, segments, seconds, Double(segments) / seconds, Double(size) / seconds / 1048576,
-                     run.isExact ? "yes" : "NO"))
+        let modes = ProcessInfo.processInfo.environment["BENCH_HANDLERS_ONLY"] != nil ? [true] : [false, true]
+        for handlers in modes {
+            let run = BulkTransferScenario(size: size, duplex: false)
+            run.network.recordsTrace = false
+            let seconds = measure { run.run(receiveHandlers: handlers) }
+            let segments = run.segmentsDelivered
+            print(String(format: "bulk (%@): %d MiB one way, %d segments in %.3f s wall = %.0f segments/s (%.1f MiB/s simulated payload), exact: %@",
+                         handlers ? "receive handler" : "reader task", size >> 20, segments, seconds,
+                         Double(segments) / seconds, Double(size) / seconds / 1048576, run.isExact ? "yes" : "NO"))
+        }
     }
 
     /// The demo scenario end to end, with its pcap written, best of 20 runs.

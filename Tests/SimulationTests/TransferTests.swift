@@ -48,3 +48,14 @@ struct TransferTests {
 extension BulkTransferScenario {
     func recordTrace(_ on: Bool) { network.recordsTrace = on }
 }
+
+@Suite("receive handlers")
+struct ReceiveHandlerTests {
+    @Test func aTransferReadByReceiveHandlersArrivesByteForByte() {
+        let run = BulkTransferScenario(size: 256 * 1024)
+        run.network.recordsTrace = false
+        run.run(receiveHandlers: true)
+        #expect(run.clientFinished && run.serverFinished)
+        #expect(run.isExact)
+    }
+}

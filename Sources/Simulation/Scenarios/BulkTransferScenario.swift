@@ -56,7 +56,12 @@ public final class BulkTransferScenario {
 
     /// Runs until both sides have read everything and closed, or `limit` of virtual time passes.
     /// Each side reads in one task and writes in another; whichever finishes last closes the socket.
-    public func run(limit: SimDuration = .seconds(3600)) {
+    /// With `receiveHandlers`, the readers are handlers (`Host.onReceive`) instead of tasks.
+    public func run(limit: SimDuration = .seconds(3600), receiveHandlers: Bool = false) {
+        if receiveHandlers {
+            runWithHandlers(limit: limit)
+            return
+        }
         let server = self.server, client = self.client
         server.spawn("bulk-server") { [self] in
             let listener = server.socket()
@@ -89,6 +94,45 @@ public final class BulkTransferScenario {
                 }
                 clientFinished = true
                 done.tick()
+            }
+            try await client.send(socket, clientData)
+            try client.shutdown(socket)
+            done.tick()
+        }
+        network.run(until: { [self] in clientFinished && serverFinished }, limit: .zero + limit)
+    }
+
+    private func runWithHandlers(limit: SimDuration) {
+        let server = self.server, client = self.client
+        server.spawn("bulk-server") { [self] in
+            let listener = server.socket()
+            try server.bind(listener, port: Self.port)
+            try server.listen(listener, backlog: 1)
+            let connection = try await server.accept(listener)
+            let done = Countdown(2) { try? server.close(connection) }
+            server.onReceive(connection) { [self] bytes in
+                if bytes.isEmpty {
+                    serverFinished = true
+                    done.tick()
+                } else {
+                    receivedByServer += bytes
+                }
+            }
+            try await server.send(connection, serverData)
+            try server.shutdown(connection)
+            done.tick()
+        }
+        client.spawn("bulk-client") { [self] in
+            let socket = client.socket()
+            try await client.connect(socket, to: Endpoint(server.address, Self.port))
+            let done = Countdown(2) { try? client.close(socket) }
+            client.onReceive(socket) { [self] bytes in
+                if bytes.isEmpty {
+                    clientFinished = true
+                    done.tick()
+                } else {
+                    receivedByClient += bytes
+                }
             }
             try await client.send(socket, clientData)
             try client.shutdown(socket)
