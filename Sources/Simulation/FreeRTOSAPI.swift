@@ -214,12 +214,15 @@ extension Host {
         BaseType_t(await rtosSelect(xSocketSet, timeout: blockTime(xBlockTimeTicks)).rawValue)
     }
 
-    /// `BaseType_t FreeRTOS_SignalSocket( Socket_t xSocket )`: a select on the socket's set returns INTR.
+    /// `BaseType_t FreeRTOS_SignalSocket( Socket_t xSocket )`: a select on the socket's set returns
+    /// `eSELECT_INTR`; a socket in no set has its blocked `FreeRTOS_recv()` return `-pdFREERTOS_ERRNO_EINTR`.
     public func FreeRTOS_SignalSocket(_ xSocket: Socket_t) -> BaseType_t {
-        guard let set = rtosSets.values.first(where: { $0.members.contains(xSocket) }) else {
-            return -pdFREERTOS_ERRNO_EINVAL
+        guard stack.exists(xSocket) else { return -pdFREERTOS_ERRNO_EINVAL }
+        if let set = rtosSets.values.first(where: { stack.rtosSetMembers($0.id).contains(xSocket) }) {
+            rtosSignal(set)
+        } else {
+            rtosSignal(xSocket)
         }
-        rtosSignal(set)
         return 0
     }
 

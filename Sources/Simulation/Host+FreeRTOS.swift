@@ -184,7 +184,11 @@ extension Host {
         let outcome = await waitFreeRTOS("FreeRTOS_recv(\(socket))", on: [socket], time: time) {
             [unowned self] () -> FreeRTOSReceiveResult? in
             let result = stack.rtosRecv(socket, upTo: maximum, peek: peek, now: now)
-            if case .empty = result { return nil }
+            if case .empty = result {
+                // FreeRTOS: prvRecvWait(): eSOCKET_INTR (FreeRTOS_SignalSocket()) ends the wait with -EINTR.
+                if rtosSignalled.remove(socket) != nil { return .error(FreeRTOSErrno.EINTR.returnValue) }
+                return nil
+            }
             return result
         } ?? .empty
         let answer: (Int32, [UInt8])
@@ -247,6 +251,13 @@ extension Host {
     /// `FreeRTOS_FD_ISSET()`: the socket's bits as last evaluated, 0 when it is not in `set`.
     public func rtosFDIsSet(_ socket: SocketID, _ set: FreeRTOSSocketSet) -> SelectEvents {
         stack.rtosSetMembers(set.id).contains(socket) ? stack.rtosSelectBits(socket) : []
+    }
+
+    /// `FreeRTOS_SignalSocket()` on a socket in no set: a blocked (or the next blocking) `FreeRTOS_recv()`
+    /// returns `-pdFREERTOS_ERRNO_EINTR`.
+    public func rtosSignal(_ socket: SocketID) {
+        rtosSignalled.insert(socket)
+        performing { stack.poke(socket) }
     }
 
     /// `FreeRTOS_SignalSocket()` on a socket in a set: `select()` returns with `eSELECT_INTR`.

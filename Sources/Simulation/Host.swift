@@ -35,6 +35,7 @@ public final class Host: @unchecked Sendable {
     /// FreeRTOS: per-socket block times and the socket sets.
     var rtosTimes: [SocketID: RTOSSocketTimes] = [:]
     var rtosSets: [Int: FreeRTOSSocketSet] = [:]
+    var rtosSignalled: Set<SocketID> = []
     private var receiveHandlers: [SocketID: ([UInt8]) -> Void] = [:]
     private var output = StackOutput()
     private var settling = false

@@ -46,6 +46,8 @@ public struct FreeRTOSControl: Sendable, Equatable {
     public var peerFin: SeqNumber?
     /// Our FIN's sequence number.
     public var ourFin: SeqNumber?
+    /// The SACK block the next ACK carries (out-of-order data arrived).
+    var pendingSack: SACKBlock?
     /// A delayed ACK waiting for the socket's next wake-up (`pxAckMessage`).
     var pendingAck: TCPSegment?
     /// `FREERTOS_SO_STOP_RX` (`bRxStopped`) and the low-water mark (`bLowWater`) close the window.

@@ -186,9 +186,15 @@ extension TCPConnection {
                 rtos.lowWater = true
                 rtos.windowChange = true
             }
-        } else if !outOfOrder.contains(where: { $0.seq == seq }) {
-            let index = outOfOrder.firstIndex(where: { seq < $0.seq }) ?? outOfOrder.endIndex
-            outOfOrder.insert((seq, Array(payload)), at: index)
+        } else {
+            if !outOfOrder.contains(where: { $0.seq == seq }) {
+                let index = outOfOrder.firstIndex(where: { seq < $0.seq }) ?? outOfOrder.endIndex
+                outOfOrder.insert((seq, Array(payload)), at: index)
+            }
+            // FreeRTOS: prvTCPWindowRx_UnexpectedRX(): the ACK carries one SACK block, the contiguous
+            // out-of-order data around this segment (NOP NOP, kind 5, length 10), and is never delayed.
+            rtos.pendingSack = outOfOrderBlock(containing: seq)
+            rtos.windowChange = true
         }
         ackPayloadFreeRTOS(segment, now: now)
     }
@@ -268,6 +274,24 @@ extension TCPConnection {
             .timeWait:
             break
         }
+    }
+
+    /// The run of contiguous out-of-order data that contains `seq`.
+    private func outOfOrderBlock(containing seq: SeqNumber) -> SACKBlock? {
+        guard let index = outOfOrder.firstIndex(where: { $0.seq <= seq && seq < $0.seq + $0.bytes.count }) else {
+            return nil
+        }
+        var left = outOfOrder[index].seq
+        var right = outOfOrder[index].seq + outOfOrder[index].bytes.count
+        var lower = index
+        while lower > 0, outOfOrder[lower - 1].seq + outOfOrder[lower - 1].bytes.count >= left {
+            lower -= 1
+            left = min(left, outOfOrder[lower].seq)
+        }
+        for entry in outOfOrder[(index + 1)...] where entry.seq <= right {
+            right = max(right, entry.seq + entry.bytes.count)
+        }
+        return SACKBlock(left: left, right: right)
     }
 
     /// RCV.NXT moves past the peer's FIN once it is in order.

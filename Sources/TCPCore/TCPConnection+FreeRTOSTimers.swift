@@ -152,7 +152,12 @@ extension TCPConnection {
         // A window update or an owed ACK.
         if rtos.windowChange {
             rtos.windowChange = false
-            emitFreeRTOS(makeSegmentFreeRTOS(seq: send.next, flags: .ack), into: &out)
+            var ack = makeSegmentFreeRTOS(seq: send.next, flags: .ack)
+            if let block = rtos.pendingSack {
+                ack.options = [.noOperation, .noOperation, .sack([block])]
+                rtos.pendingSack = nil
+            }
+            emitFreeRTOS(ack, into: &out)
             return true
         }
         return false
