@@ -129,10 +129,11 @@ public final class TCPStack: @unchecked Sendable {
             scheduledDeadline[id] = nil
             return
         }
-        if scheduledDeadline[id] != deadline {
-            scheduledDeadline[id] = deadline
-            timers.schedule(id, at: deadline)
-        }
+        // A later deadline keeps the earlier heap entry: when it comes due, the connection's real deadline
+        // is read again and re-queued. So an ACK that pushes the retransmission timer back costs nothing.
+        if let scheduled = scheduledDeadline[id], scheduled <= deadline { return }
+        scheduledDeadline[id] = deadline
+        timers.schedule(id, at: deadline)
     }
 
     private func handle(_ event: ConnectionEvent, on id: SocketID) {
@@ -219,7 +220,11 @@ public final class TCPStack: @unchecked Sendable {
         while let deadline = timers.nextDeadline, deadline <= now, let id = timers.popNext(notAfter: now) {
             guard scheduledDeadline[id] == deadline else { continue }  // superseded
             scheduledDeadline[id] = nil
-            guard let box = connections[id] else { continue }
+            guard let box = connections[id], let due = box.nextDeadline else { continue }
+            if due > now {
+                rescheduleTimer(id, due)  // the deadline moved later since this entry was queued
+                continue
+            }
             box.tcb.expireTimers(now: now, into: &scratch)
             absorb(id)
         }
