@@ -222,14 +222,23 @@ extension TCPConnection {
     private mutating func handleFinFreeRTOS(_ segment: TCPSegment, now: SimInstant, into out: inout TCPOutput) {
         switch state {
         case .established where rtos.finReceived && !rtos.finSent:
-            // Accept the FIN only with nothing left to send, no out-of-order data and no gap before it.
-            let gapless = segment.seq + segment.sequenceLength - receive.next <= 1
-            guard unsentCount == 0 && bytesInFlight == 0 && outOfOrder.isEmpty && gapless,
-                let fin = rtos.peerFin, fin == receive.next
-            else {
+            // prvHandleEstablished(): accept the FIN only with no out-of-order data and nothing left in the TX
+            // window, and no gap before it (dist = seq + len − RCV.NXT ≤ 1).
+            let distance = segment.seq + segment.payload.count - receive.next
+            let rxEmpty = outOfOrder.isEmpty
+            let txDone = unsentCount == 0 && bytesInFlight == 0
+            guard let fin = rtos.peerFin, distance <= 1 else {
                 if !segment.payload.isEmpty { rtos.windowChange = true }
-                return  // "Refusing FIN"
+                return  // "Refusing FIN": a gap before it
             }
+            guard rxEmpty && txDone else {
+                // "Refusing FIN" ⚠: RCV.NXT still moves past the FIN, so every later ACK acknowledges it while
+                // the state stays eESTABLISHED; the FIN is looked at again only when a segment carries FIN.
+                if fin == receive.next { receive.next = fin + 1 }
+                if !segment.payload.isEmpty { rtos.windowChange = true }
+                return
+            }
+            guard fin == receive.next || fin + 1 == receive.next else { return }  // data before the FIN missing
             receive.next = fin + 1
             peerFinReceived = true
             rtos.finAccepted = true

@@ -66,3 +66,30 @@ struct SackAndSignalTests {
         #expect(bench.log.first("select")?.time == .ms(300))
     }
 }
+
+@Suite("refused FIN")
+struct RefusedFinTests {
+    /// ⚠ FreeRTOS: prvHandleEstablished(): a FIN that arrives while our data is unacknowledged is refused,
+    /// but RCV.NXT moves past it, so later segments acknowledge it and the socket stays eESTABLISHED.
+    @Test func aFinArrivingWhileDataIsUnacknowledgedIsRefusedButAcknowledged() {
+        let bench = DeviceBench()
+        let socket = bench.reuseListener()
+        let peer: UInt32 = 7000
+        let isn = bench.handshake(seq: peer, at: .ms(10))
+        _ = bench.accept(socket)
+        #expect(bench.send(socket, "data") == 4)
+        bench.network.run(until: .ms(50))
+        #expect(bench.sent(to: 40001, after: .ms(12)).first?.segment.payload.count == 4)
+        // The peer's FIN does not acknowledge the data.
+        bench.inject(at: .ms(60), DeviceBench.segment(seq: peer + 1, ack: isn + 1, flags: [.fin, .ack]))
+        bench.network.run(until: .ms(70))
+        #expect(bench.state(socket) == .established)
+        #expect(bench.sent(to: 40001, after: .ms(60)).isEmpty)
+        // The retransmission of the data (2 × SRTT later) carries ack = FIN + 1; still eESTABLISHED.
+        bench.network.run(until: .ms(2000))
+        let retransmission = bench.sent(to: 40001, after: .ms(70)).first?.segment
+        #expect(retransmission?.payload.count == 4)
+        #expect(retransmission?.ackNumber.rawValue == peer + 2)
+        #expect(bench.state(socket) == .established)
+    }
+}
