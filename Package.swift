@@ -26,6 +26,7 @@ let package = Package(
         .target(name: "TCPSockets", dependencies: ["TCPCore"], swiftSettings: optimize),
         .target(name: "Devices", dependencies: ["TCPWire", "SimClock"], swiftSettings: optimize),
         .target(name: "Simulation", dependencies: ["TCPSockets", "Devices"], swiftSettings: [.swiftLanguageMode(.v5)] + optimize),
+        .target(name: "Scenario", dependencies: ["TCPWire", "SimClock"], swiftSettings: optimize),
         // OS adapters.
         .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
         .target(name: "PcapIO", dependencies: ["CPcap", "Devices", "SimClock"]),
@@ -46,5 +47,6 @@ let package = Package(
         .testTarget(name: "FreeRTOSTests", dependencies: ["Simulation"], swiftSettings: [.swiftLanguageMode(.v5)]),
         .testTarget(name: "PcapIOTests", dependencies: ["PcapIO"]),
         .testTarget(name: "CLITests", dependencies: ["tcpsim"]),
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario"]),
     ]
 )

@@ -332,9 +332,17 @@ extension TCPStack {
     /// listener closes its un-owned children.
     func freeFreeRTOS(_ id: SocketID, now: SimInstant) {
         guard let socket = sockets[id] else { return }
-        if let parent = socket.parent, sockets[parent] != nil {
-            sockets[parent]?.rtos.childCount -= 1
-            if sockets[parent]?.rtos.pendingChild == id { sockets[parent]?.rtos.pendingChild = nil }
+        if let parent = socket.parent, sockets[parent]?.rtos.pendingChild == id {
+            sockets[parent]?.rtos.pendingChild = nil
+        }
+        // prvTCPSetSocketCount(): closing a socket that is not listening decrements the child count of the
+        // listener on its port ⚠ whichever socket it was (an accepted child, or even an unrelated one); with no
+        // listener on the port, nothing is decremented.
+        if case .listener = socket.role {
+        } else if let port = socket.localPort, let listener = listenersByPort[port], listener != id,
+            let count = sockets[listener]?.rtos.childCount, count > 0
+        {
+            sockets[listener]?.rtos.childCount = count - 1
         }
         if let port = socket.localPort, listenersByPort[port] == id { listenersByPort[port] = nil }
         let children = sockets.ids.filter { sockets[$0]?.parent == id }
