@@ -35,6 +35,8 @@ extension TCPConnection {
         switch state {
         case .connectSyn:
             // ⚠ Q9: CONNECT_SYN → CLOSED does not change "connected": a blocking connect() is not woken.
+            // §14 (c), decided from the source (vTCPStateChange() @ 27a96812e posts eSOCKET_CLOSED only when the
+            // connected status flips; upstream PR #1355, still open, would change this).
             if segment.ackNumber == send.initial + 1 {
                 transitionFreeRTOS(to: .closed, at: now, because: .segment("RST"), into: &out)
             }
@@ -202,6 +204,8 @@ extension TCPConnection {
     /// "Whatever the outcome, a segment with payload in eESTABLISHED is ACKed" — possibly delayed (§8.6).
     /// ⚠ In eFIN_WAIT_1 with our FIN acknowledged, data is stored but not acknowledged (`prvTCPHandleFin()`
     /// returns no reply); in eLAST_ACK the FIN+ACK carries the acknowledgment.
+    /// §14 (a), decided from the source (FreeRTOS_TCP_State_Handling.c @ 27a96812e: prvTCPHandleFin() builds no
+    /// reply for it) and the S10b capture ("In FIN_WAIT_1, data from the peer is stored … but never ACKed").
     private mutating func ackPayloadFreeRTOS(_ segment: TCPSegment, now: SimInstant) {
         guard state == .established, !segment.flags.contains(.fin) else { return }
         // FreeRTOS: prvSendData(): delay only while at least 2 MSS of the window we last advertised are still

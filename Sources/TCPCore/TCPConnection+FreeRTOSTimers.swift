@@ -32,7 +32,9 @@ extension TCPConnection {
         }
         // 4. Re-arm.
         nextTimeoutFreeRTOS(now: now)
-        // 5. Hang protection (prvTCPStatusAgeCheck()): nothing is sent.
+        // 5. Hang protection (prvTCPStatusAgeCheck()): nothing is sent. §14 (d) "~38 s vs 40 s": with the
+        // default 20 s grid it fires 40 s after the last touch less the ticks stolen by same-millisecond timer
+        // passes (S3b capture: 39.994 s after FreeRTOS_shutdown()); the "38 s" of the report is not derivable.
         if let limit = rules.hangProtection, isHangProtected, now - rtos.lastActivity > limit {
             let grid = rules.maximumWakeup.nanoseconds / 1_000_000_000
             transitionFreeRTOS(
@@ -132,7 +134,9 @@ extension TCPConnection {
             transitionFreeRTOS(to: .finWait1, at: now, because: .call("FreeRTOS_shutdown(): FIN sent"), into: &out)
             return true
         }
-        // Keep-alive (only in eESTABLISHED, with nothing else to send).
+        // Keep-alive (only in eESTABLISHED, with nothing else to send). §14 (b), decided from the source
+        // (prvTCPPrepareSend() @ 27a96812e) and the S8/S8b captures: the probe's 2.5 s wake-up comes before the 3 s
+        // retry threshold, so on an idle socket probes are ~22.5 s apart and the 4th unanswered one gives up.
         if state == .established, let interval = rules.keepAliveInterval, !rtos.windowChange {
             if rtos.keepAliveProbes > rules.keepAliveMaximumProbes {
                 transitionFreeRTOS(to: .closeWait, at: now,
