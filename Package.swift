@@ -27,6 +27,7 @@ let package = Package(
         .target(name: "Devices", dependencies: ["TCPWire", "SimClock"], swiftSettings: optimize),
         .target(name: "Simulation", dependencies: ["TCPSockets", "Devices"], swiftSettings: [.swiftLanguageMode(.v5)] + optimize),
         .target(name: "Scenario", dependencies: ["TCPWire", "SimClock"], swiftSettings: optimize),
+        .target(name: "ScenarioRunner", dependencies: ["Scenario", "Simulation"], swiftSettings: [.swiftLanguageMode(.v5)] + optimize),
         // OS adapters.
         .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
         .target(name: "PcapIO", dependencies: ["CPcap", "Devices", "SimClock"]),
@@ -34,7 +35,7 @@ let package = Package(
         .executableTarget(
             name: "tcpsim",
             dependencies: [
-                "Simulation", "PcapIO",
+                "Simulation", "PcapIO", "ScenarioRunner",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "tcpsim-bench", dependencies: ["Simulation", "PcapIO"]),
@@ -48,5 +49,6 @@ let package = Package(
         .testTarget(name: "PcapIOTests", dependencies: ["PcapIO"]),
         .testTarget(name: "CLITests", dependencies: ["tcpsim"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario"]),
+        .testTarget(name: "ScenarioRunnerTests", dependencies: ["ScenarioRunner"], swiftSettings: [.swiftLanguageMode(.v5)]),
     ]
 )

@@ -20,6 +20,8 @@ public final class Network: @unchecked Sendable {
     var freeSlots: [Int] = []
     let executor = SimExecutor()
     public private(set) var hosts: [Host] = []
+    /// Every link, in the order they were made.
+    public private(set) var links: [InMemoryLink] = []
     var actions: [Int: () -> Void] = [:]
     var nextAction = 0
     var random: SeededRandom
@@ -60,6 +62,7 @@ public final class Network: @unchecked Sendable {
         -> InMemoryLink
     {
         let link = InMemoryLink(name: "\(a.name)-\(b.name)", delay: delay, stages: stages)
+        links.append(link)
         a.routes[b.address] = (link, .forward, b.index)
         b.routes[a.address] = (link, .backward, a.index)
         return link

@@ -1,0 +1,60 @@
+import ArgumentParser
+import Devices
+import Foundation
+import IPConfig
+import PcapIO
+import Scenario
+import ScenarioRunner
+import Simulation
+
+/// `tcpsim run SCRIPT`: a scenario script in the packetdrill dialect, in virtual time.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a scenario script (packetdrill dialect) against a simulated device in virtual time.",
+        discussion: """
+            '<' lines are segments injected from the remote peer (192.0.2.1, port 40000 unless 'port N'), \
+            '>' lines are the segments the device (192.0.2.2) must send, calls run on the device with \
+            FreeRTOS's return values, and %{ assert … }% blocks check the model at that instant. Exit status 0 \
+            when every expectation holds; otherwise the first failure is printed as file:line: … with the \
+            device's sockets at that moment.
+            """)
+
+    @ArgumentParser.Argument(help: "The script (.pkt).")
+    var script: String
+
+    @Option(name: .long, help: "Write the run's capture to this file.")
+    var pcap: String?
+
+    @Flag(help: "Print the timeline of the run.")
+    var timeline = false
+
+    func run() throws {
+        let source = try readConfigText(script)
+        let parsed: Script
+        do {
+            parsed = try Script.parse(source, file: script)
+        } catch {
+            throw CLIError(error.rendered(source: source))
+        }
+        let directory = URL(fileURLWithPath: script).deletingLastPathComponent().path
+        let runner = try ScriptRunner(script: parsed, file: script) { path in
+            let resolved = FileManager.default.fileExists(atPath: path) ? path : directory + "/" + path
+            return try loadIPConfig(resolved)
+        }
+        let capture = try pcap.map(openCapture)
+        if let capture {
+            for link in runner.network.links { link.stages.insert(PcapRecorder(sink: capture), at: 0) }
+        }
+        var formatter = TimelineFormatter()
+        if timeline { runner.network.onTrace = { print(formatter.format($0)) } }
+        let report = runner.run()
+        try capture?.close()
+        if let failure = report.failure {
+            var standardError = StandardError()
+            print(failure, to: &standardError)
+            throw ExitCode(1)
+        }
+        print("\(script): \(report.stepsCompleted) steps passed")
+    }
+}
