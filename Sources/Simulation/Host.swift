@@ -53,6 +53,7 @@ public final class Host: @unchecked Sendable {
     // MARK: - Network side
 
     func deliver(_ frame: Frame) {
+        if isCrashed { return }
         if isScripted {
             if let packet = frame.parsedPacket { received.append((now, packet)) }
             return
@@ -70,6 +71,8 @@ public final class Host: @unchecked Sendable {
     /// A scripted host does not run its stack: packets that reach it are kept in `received`, and tests or
     /// scripts send hand-made segments with `inject(_:)` (like packetdrill's remote side).
     public var isScripted = false
+    /// A crashed host neither receives, nor runs its timers, nor sends (see `crash(at:)`).
+    public internal(set) var isCrashed = false
     public private(set) var received: [(time: SimInstant, packet: TCPPacket)] = []
 
     // MARK: - Receive handlers
@@ -113,7 +116,7 @@ public final class Host: @unchecked Sendable {
     /// The host timer scheduled for `deadline` is due; a superseded one (the deadline moved earlier and a
     /// newer event was queued) is ignored, so stacks see no spurious timer passes.
     func timerFired(scheduledFor deadline: SimInstant) {
-        guard scheduledWake == deadline else { return }
+        guard scheduledWake == deadline, !isCrashed else { return }
         scheduledWake = nil
         stack.expireTimers(now: now)
         settle()
@@ -128,6 +131,9 @@ public final class Host: @unchecked Sendable {
         defer { settling = false }
         repeat {
             stack.swapOutput(&output)
+            for firing in output.timers where network.isTracing {
+                network.record(.timer(time: now, host: name, firing))
+            }
             for transition in output.transitions where network.isTracing {
                 network.record(.transition(time: now, host: name, transition))
             }
@@ -138,7 +144,9 @@ public final class Host: @unchecked Sendable {
                     network.record(.note(time: now, host: name, note))
                 }
             }
-            for packet in output.packets { network.transmit(packet, from: self) }
+            if !isCrashed {
+                for packet in output.packets { network.transmit(packet, from: self) }
+            }
             swap(&events, &output.events)
             output.removeAll()
             if !receiveHandlers.isEmpty { runReceiveHandlers() }
@@ -188,7 +196,9 @@ public final class Host: @unchecked Sendable {
         _ attempt: @escaping () throws -> T?
     ) async throws -> T {
         if let value = try performing(attempt) { return value }
-        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, Error>) in
+        // Unsafe, not checked: a simulation routinely ends with app tasks blocked for ever (a server waiting
+        // in accept), and those continuations are then never resumed by design.
+        return try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<T, Error>) in
             let id = nextWaiter
             nextWaiter += 1
             let waiter = Waiter(
@@ -343,7 +353,7 @@ public final class Host: @unchecked Sendable {
 
     /// Suspends the calling task for `duration` of virtual time.
     public func sleep(for duration: SimDuration) async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+        await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
             network.at(now + duration) { continuation.resume() }
         }
     }

@@ -21,11 +21,14 @@ public enum TraceEvent: Sendable {
     case fault(time: SimInstant, link: String, text: String)
     /// A line from an application task.
     case app(time: SimInstant, host: String, text: String)
+    /// A socket's timer fired and was checked (FreeRTOS wake-ups: hang protection, keep-alive).
+    case timer(time: SimInstant, host: String, TimerFiring)
 
     public var time: SimInstant {
         switch self {
         case .segment(let time, _, _, _), .malformed(let time, _, _), .transition(let time, _, _),
-            .call(let time, _, _), .note(let time, _, _), .fault(let time, _, _), .app(let time, _, _):
+            .call(let time, _, _), .note(let time, _, _), .fault(let time, _, _), .app(let time, _, _),
+            .timer(let time, _, _):
             time
         }
     }
@@ -64,6 +67,8 @@ public struct TimelineFormatter {
             return "\(time)  \(pad(link, 10)) fault: \(text)"
         case .app(_, let host, let text):
             return "\(time)  \(pad(host, 10)) app: \(text)"
+        case .timer(_, let host, let firing):
+            return "\(time)  \(pad(host, 10)) timer: \(firing)"
         }
     }
 

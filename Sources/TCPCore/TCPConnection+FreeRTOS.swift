@@ -213,7 +213,7 @@ extension TCPConnection {
         var window = min(segments * parameters.mss, free)
         if rtos.lowWater || rtos.receiveStopped { window = 0 }
         if free >= send.maximumSegmentSize && window < send.maximumSegmentSize { window = send.maximumSegmentSize }
-        return UInt16(min(window >> Int(receive.scale), 0xFFFC))
+        return UInt16(clamping: min(max(0, window) >> Int(receive.scale), 0xFFFC))
     }
 
     /// `uxLittleSpace`: by default 20 % of the RX buffer; for buffers of 1–4 segments 0, 50, 34 or 25 %.

@@ -32,6 +32,10 @@ extension TCPConnection {
         }
         // 4. Re-arm.
         nextTimeoutFreeRTOS(now: now)
+        out.timers.append(TimerFiring(
+            time: now, connection: id, state: state, idle: now - rtos.lastActivity,
+            hangLimit: isHangProtected ? rules.hangProtection : nil,
+            nextWakeup: rules.tick * Int64(rtos.timeoutTicks)))
         // 5. Hang protection (prvTCPStatusAgeCheck()): nothing is sent. §14 (d) "~38 s vs 40 s": with the
         // default 20 s grid it fires 40 s after the last touch less the ticks stolen by same-millisecond timer
         // passes (S3b capture: 39.994 s after FreeRTOS_shutdown()); the "38 s" of the report is not derivable.

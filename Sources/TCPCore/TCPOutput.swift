@@ -84,19 +84,53 @@ public struct OutgoingSegment: Hashable, Sendable {
     }
 }
 
+/// A socket's timer fired (FreeRTOS: `xTCPSocketCheck()`): what it found, for the timeline.
+public struct TimerFiring: Hashable, Sendable, CustomStringConvertible {
+    public var time: SimInstant
+    public var connection: ConnectionID
+    public var state: TCPState
+    /// Time since the socket was last touched (hang protection counts this).
+    public var idle: SimDuration
+    /// `ipconfigTCP_HANG_PROTECTION_TIME` when the state is protected, else nil.
+    public var hangLimit: SimDuration?
+    /// The next wake-up, as re-armed by this check.
+    public var nextWakeup: SimDuration
+
+    public init(time: SimInstant, connection: ConnectionID, state: TCPState, idle: SimDuration,
+                hangLimit: SimDuration?, nextWakeup: SimDuration) {
+        self.time = time
+        self.connection = connection
+        self.state = state
+        self.idle = idle
+        self.hangLimit = hangLimit
+        self.nextWakeup = nextWakeup
+    }
+
+    /// `#3 wake-up in eFIN_WAIT_1: idle 20.0 s, hang protection after 30.0 s: not yet; next wake-up in 20.0 s`
+    public var description: String {
+        var text = "\(connection) wake-up in \(state.freeRTOSName): idle \(idle)"
+        if let hangLimit {
+            text += ", hang protection after \(hangLimit): " + (idle > hangLimit ? "fires" : "not yet")
+        }
+        return text + "; next wake-up in \(nextWakeup)"
+    }
+}
+
 /// The actions a connection returns; its owner carries them out. Reused between calls to avoid allocation.
 public struct TCPOutput: Sendable {
     public var segments: [OutgoingSegment] = []
     public var events: [(ConnectionID, ConnectionEvent)] = []
     public var transitions: [StateTransition] = []
+    public var timers: [TimerFiring] = []
 
     public init() {}
 
-    public var isEmpty: Bool { segments.isEmpty && events.isEmpty && transitions.isEmpty }
+    public var isEmpty: Bool { segments.isEmpty && events.isEmpty && transitions.isEmpty && timers.isEmpty }
 
     public mutating func removeAll() {
         segments.removeAll(keepingCapacity: true)
         events.removeAll(keepingCapacity: true)
         transitions.removeAll(keepingCapacity: true)
+        timers.removeAll(keepingCapacity: true)
     }
 }

@@ -252,6 +252,7 @@ extension TCPStack {
         for segment in scratch.segments { transmit(segment) }
         let transitions = scratch.transitions
         let events = scratch.events
+        output.timers.append(contentsOf: scratch.timers)
         scratch.removeAll()
         output.transitions.append(contentsOf: transitions)
         for (_, event) in events { handleEventFreeRTOS(event, on: id) }

@@ -306,8 +306,8 @@ extension TCPStack {
             sockets[id]?.rtos.sendBufferSize = txBuffer
             sockets[id]?.rtos.receiveBufferSize = rxBuffer
             // Window sizes in MSS, taken without validation (FreeRTOS_setsockopt()).
-            sockets[id]?.rtos.receiveWindowSegments = rxWindow
-            sockets[id]?.rtos.sendWindowSegments = txWindow
+            sockets[id]?.rtos.receiveWindowSegments = max(1, rxWindow)
+            sockets[id]?.rtos.sendWindowSegments = max(1, txWindow)
         }
         return 0
     }

@@ -247,10 +247,14 @@ public struct StackOutput: Sendable {
     public var events: [(SocketID, SocketEvent)] = []
     public var transitions: [StateTransition] = []
     public var notes: [StackNote] = []
+    /// Socket timers that fired (FreeRTOS wake-ups), for the timeline.
+    public var timers: [TimerFiring] = []
 
     public init() {}
 
-    public var isEmpty: Bool { packets.isEmpty && events.isEmpty && transitions.isEmpty && notes.isEmpty }
+    public var isEmpty: Bool {
+        packets.isEmpty && events.isEmpty && transitions.isEmpty && notes.isEmpty && timers.isEmpty
+    }
 
     /// Empties every list, keeping their storage.
     public mutating func removeAll() {
@@ -258,6 +262,7 @@ public struct StackOutput: Sendable {
         events.removeAll(keepingCapacity: true)
         transitions.removeAll(keepingCapacity: true)
         notes.removeAll(keepingCapacity: true)
+        timers.removeAll(keepingCapacity: true)
     }
 }
 

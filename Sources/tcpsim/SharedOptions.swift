@@ -31,11 +31,11 @@ struct RunOptions: ParsableArguments {
     func validate() throws {
         for (name, value) in [("--loss", loss), ("--duplicate", duplicate), ("--reorder", reorder)] {
             guard (0...100).contains(value) else {
-                throw ValidationError("\(name) expects a percentage from 0 to 100, found \(value)")
+                throw CLIError("\(name) expects a percentage from 0 to 100, found \(value)")
             }
         }
         guard delay >= 0 && delay <= 60_000 else {
-            throw ValidationError("--delay expects milliseconds from 0 to 60000, found \(delay)")
+            throw CLIError("--delay expects milliseconds from 0 to 60000, found \(delay)")
         }
     }
 

@@ -39,7 +39,7 @@ struct StallCommand: ParsableCommand {
 
     func validate() throws {
         guard TerminalServerVariant(rawValue: variant) != nil else {
-            throw ValidationError(
+            throw CLIError(
                 "--variant expects one of \(TerminalServerVariant.allCases.map(\.rawValue).joined(separator: ", ")), found '\(variant)'")
         }
     }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The whole file as text (invalid UTF-8 is replaced, not rejected), or a one-line error.
+/// The whole file as text; a binary file (one with a NUL byte) is refused (invalid UTF-8 is replaced, not rejected), or a one-line error.
 func readConfigText(_ path: String) throws -> String {
     var isDirectory: ObjCBool = false
     if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
@@ -17,6 +17,9 @@ func readConfigText(_ path: String) throws -> String {
         let data = try handle.read(upToCount: limit + 1) ?? Data()
         guard data.count <= limit else {
             throw CLIError("cannot read '\(path)': larger than 16 MiB, expected a FreeRTOSIPConfig.h")
+        }
+        if let nul = data.firstIndex(of: 0) {
+            throw CLIError("cannot read '\(path)': binary file (NUL at byte \(nul - data.startIndex)), expected text")
         }
         return String(decoding: data, as: UTF8.self)
     } catch let error as CLIError {

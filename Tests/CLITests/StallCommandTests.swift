@@ -12,6 +12,9 @@ struct StallCommandTests {
         #expect(result.output.contains("eFIN_WAIT_1 → eCLOSE_WAIT [FIN-WAIT-1 → CLOSE-WAIT] (hang protection"))
         #expect(result.output.contains("FreeRTOS_select(set1, 100 ms) = EXCEPT [#3:EXCEPT]"))
         #expect(result.output.contains("FreeRTOS_recv(#3, 1024) = -pdFREERTOS_ERRNO_ENOTCONN"))
+        // Timer firings: the 20 s wake-up that finds 20 s of silence, and the one that fires.
+        #expect(result.output.contains("timer: #3 wake-up in eFIN_WAIT_1: idle 20.0 s, hang protection after 30.0 s: not yet; next wake-up in 20.0 s"))
+        #expect(result.output.contains("timer: #3 wake-up in eFIN_WAIT_1: idle 40.0 s, hang protection after 30.0 s: fires"))
         let last = result.output.split(separator: "\n").last.map(String.init)
         #expect(last == "port 3301 accepted a new client after 40.1 s (cause: hang protection, ipconfigTCP_HANG_PROTECTION_TIME=30 s on the 20 s wake-up grid)")
     }
@@ -53,9 +56,13 @@ struct StallCommandTests {
     @Test func badArgumentsAreOneLineErrors() throws {
         let variant = try CLI.run(["stall", "--variant", "nope"])
         #expect(variant.status != 0)
-        #expect(variant.error.contains("Error: --variant expects one of report, capped, fix-a, fix-b, backlog2, found 'nope'"))
+        #expect(variant.error == "Error: --variant expects one of report, capped, fix-a, fix-b, backlog2, found 'nope'\n")
         let config = try CLI.run(["stall", "--config", "/nonexistent/FreeRTOSIPConfig.h"])
         #expect(config.status == 1)
-        #expect(config.error.contains("Error: cannot read '/nonexistent/FreeRTOSIPConfig.h': No such file or directory"))
+        #expect(config.error == "Error: cannot read '/nonexistent/FreeRTOSIPConfig.h': No such file or directory\n")
+        let binary = try CLI.run(["stall", "--config", "/bin/ls"])
+        #expect(binary.status == 1)
+        #expect(binary.error.hasPrefix("Error: cannot read '/bin/ls': binary file (NUL at byte"))
+        #expect(binary.error.split(separator: "\n").count == 1)
     }
 }

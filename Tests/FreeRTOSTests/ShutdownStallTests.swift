@@ -46,7 +46,10 @@ struct ShutdownStallTests {
     static func connectC1(_ bench: DeviceBench) {
         bench.inject(at: .ms(100), DeviceBench.segment(seq: c1, flags: .syn, options: [.maximumSegmentSize(1460)]))
         bench.network.run(until: .ms(101))
-        let synAck = bench.sent.first { $0.segment.flags == [.syn, .ack] }!.segment
+        guard let synAck = bench.sent.first(where: { $0.segment.flags == [.syn, .ack] })?.segment else {
+            Issue.record("no SYN+ACK from the device")
+            return
+        }
         bench.inject(at: .ms(102), DeviceBench.segment(seq: c1 + 1, ack: synAck.seq.rawValue + 1, flags: .ack))
     }
 
@@ -61,7 +64,7 @@ struct ShutdownStallTests {
         #expect(fin.segment.flags == [.fin, .ack])
         let tF = fin.time
         #expect(tF >= t0 && tF <= t0 + .milliseconds(1) + .microseconds(100))
-        let deviceISN = bench.sent.first { $0.segment.flags == [.syn, .ack] }!.segment.seq.rawValue
+        let deviceISN = try #require(bench.sent.first { $0.segment.flags == [.syn, .ack] }).segment.seq.rawValue
         #expect(fin.segment.seq.rawValue == deviceISN + 1)
         #expect(fin.segment.ackNumber.rawValue == Self.c1 + 1)
         // C1 ACKs the FIN 1 ms later; C2 tries at t0 + 10 s.
@@ -113,7 +116,7 @@ struct ShutdownStallTests {
         Self.connectC1(bench)
         bench.network.run(until: t0 + .milliseconds(10))
         let tF = try #require(bench.sent.first { $0.segment.flags.contains(.fin) }).time
-        let deviceISN = bench.sent.first { $0.segment.flags == [.syn, .ack] }!.segment.seq.rawValue
+        let deviceISN = try #require(bench.sent.first { $0.segment.flags == [.syn, .ack] }).segment.seq.rawValue
         bench.inject(at: tF + .milliseconds(1), DeviceBench.segment(seq: Self.c1 + 1, ack: deviceISN + 2, flags: .ack))
         bench.inject(at: tF + .seconds(15),
                      DeviceBench.segment(seq: Self.c1 + 1, ack: deviceISN + 2, flags: [.psh, .ack],

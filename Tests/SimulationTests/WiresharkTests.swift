@@ -7,10 +7,15 @@ import TCPWire
 import Testing
 
 /// The captures tcpsim writes are read by Wireshark's tshark without complaint.
-@Suite("pcap export read by tshark", .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/tshark")))
+@Suite("pcap export read by tshark")
 struct WiresharkTests {
+    struct TsharkMissing: Error, CustomStringConvertible {
+        var description: String { "tshark is not installed at /usr/bin/tshark (run scripts/setup.sh)" }
+    }
+
     /// Runs tshark and returns its standard output.
     static func tshark(_ arguments: [String]) throws -> String {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/tshark") else { throw TsharkMissing() }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/tshark")
         process.arguments = arguments

@@ -74,11 +74,11 @@ extension Host {
 }
 
 extension Host {
-    /// A crashed or unplugged host: from `time` on it neither answers nor sends anything (its stack is
-    /// frozen, as if powered off), so the device sees silence.
+    /// A crashed or unplugged host: from `time` on it neither answers nor sends anything and its timers stop
+    /// (its stack is frozen, as if powered off), so the device sees silence.
     public func crash(at time: SimInstant) {
         network.at(time) { [self] in
-            isScripted = true
+            isCrashed = true
             log("host crashed: silent from now on")
         }
     }
