@@ -1,4 +1,4 @@
-/* FreeRTOSIPConfig.h of the seed-2 terminal server: library defaults for TCP, plus keep-alive and select,
+/* FreeRTOSIPConfig.h of the shutdown-stall terminal server: library defaults for TCP, plus keep-alive and select,
  * as on the device that recorded the reference captures. */
 #ifndef FREERTOS_IP_CONFIG_H
 #define FREERTOS_IP_CONFIG_H

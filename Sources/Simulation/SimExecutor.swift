@@ -1,7 +1,7 @@
 /// A task executor that only queues jobs; the network runs them after each event, on its own thread.
 ///
 /// Tasks started with `Task(executorPreference:)` on this executor, which await nothing but the
-/// simulation's own continuations, run in the order of the event queue (design.md §3).
+/// simulation's own continuations, run in the order of the event queue .
 final class SimExecutor: TaskExecutor, @unchecked Sendable {
     private var jobs: [UnownedJob] = []
     private var head = 0

@@ -3,7 +3,7 @@ import TCPWire
 
 // The FreeRTOS+TCP personality: the same TCB (sequence variables, buffers, `transition`), different rules.
 //
-// What differs from RFC 9293 (freertos-tcp-model.md):
+// What differs from RFC 9293 :
 // - Closing is tracked with flags (`bFinSent`, `bFinRecv`, `bFinAcked`, `bFinLast`); FIN-WAIT-2, CLOSING and
 //   TIME-WAIT are never entered. `eCLOSE_WAIT` means "dead, waiting for closesocket()".
 // - A peer FIN is answered at once with FIN+ACK (no half-close): ESTABLISHED → LAST-ACK → CLOSE-WAIT.
@@ -82,7 +82,7 @@ extension TCPConnection {
     var isFreeRTOS: Bool { parameters.personality == .freeRTOS }
     var rules: FreeRTOSRules { parameters.freeRTOS }
 
-    // MARK: - Predicates (freertos-tcp-model.md §0)
+    // MARK: - Predicates 
 
     /// `prvTCPSocketIsActive()`: whether arriving segments reach the state machine at all.
     public var isActiveFreeRTOS: Bool {
@@ -268,7 +268,7 @@ extension TCPConnection {
 
     /// The handshake-error reply of `prvHandleSynReceived()` / `eCONNECT_SYN`: the received flags without FIN,
     /// plus RST (no ACK added: a bare SYN gets SYN|RST), seq = their ACK field, ack = their seq, our window,
-    /// no options (freertos-tcp-model.md §13, corrected from the source).
+    /// no options .
     mutating func sendFlagsPlusReset(replyingTo segment: TCPSegment, into out: inout TCPOutput) {
         guard !rules.ignoreUnknownPackets else { return }
         let flags = segment.flags.intersection([.syn, .rst, .psh, .ack]).union(.rst)

@@ -30,7 +30,7 @@ extension TCPConnection {
         nextTimeoutFreeRTOS(now: now)
     }
 
-    /// RST rows of freertos-tcp-model.md §2.3.
+    /// RST rows of the FreeRTOS+TCP model
     private mutating func receiveResetFreeRTOS(_ segment: TCPSegment, now: SimInstant, into out: inout TCPOutput) {
         switch state {
         case .connectSyn:

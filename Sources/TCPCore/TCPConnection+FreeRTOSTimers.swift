@@ -16,7 +16,7 @@ extension TCPConnection {
         return false
     }
 
-    /// FreeRTOS: `xTCPSocketCheck()`, run when the socket's timer expires (freertos-tcp-model.md §2.4).
+    /// FreeRTOS: `xTCPSocketCheck()`, run when the socket's timer expires .
     public mutating func socketCheckFreeRTOS(now: SimInstant, into out: inout TCPOutput) {
         // 2. A stored delayed ACK goes out, unless a shutdown is pending (the FIN will carry the ACK).
         if let ack = rtos.pendingAck {

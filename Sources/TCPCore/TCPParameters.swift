@@ -83,7 +83,7 @@ public struct TCPParameters: Hashable, Sendable {
 public enum PersonalityKind: String, Hashable, Sendable, CaseIterable {
     /// RFC 9293 with RFC 6298 retransmission, RFC 5961 RST/SYN handling, TIME-WAIT 2·MSL.
     case rfc9293
-    /// FreeRTOS+TCP as its source behaves (`freertos-tcp-model.md`): no FIN-WAIT-2/CLOSING/TIME-WAIT,
+    /// FreeRTOS+TCP as its source behaves (`the FreeRTOS+TCP model`): no FIN-WAIT-2/CLOSING/TIME-WAIT,
     /// `eCLOSE_WAIT` as "dead", timers on the IP task's tick and 20 s wake-up grid, hang protection.
     case freeRTOS
 }

@@ -186,7 +186,7 @@ extension TCPStack {
                                  ttl: parameters.ttl))
     }
 
-    /// `prvHandleListen_IPV4()` (freertos-tcp-model.md §3.1).
+    /// `prvHandleListen_IPV4()` .
     private func handleListenFreeRTOS(_ listenerID: SocketID, _ packet: TCPPacket, now: SimInstant) {
         guard let listener = sockets[listenerID], let port = listener.localPort else { return }
         let iss = nextInitialSequence()

@@ -233,7 +233,7 @@ extension TCPStack {
             ? FreeRTOSErrno.ENOTCONN.returnValue : FreeRTOSErrno.ENOSPC.returnValue
     }
 
-    /// `FreeRTOS_recv()` without blocking (freertos-tcp-model.md §6.1).
+    /// `FreeRTOS_recv()` without blocking .
     public func rtosRecv(_ id: SocketID, upTo maximum: Int, peek: Bool, now: SimInstant)
         -> FreeRTOSReceiveResult
     {
@@ -362,7 +362,7 @@ extension TCPStack {
         return members
     }
 
-    /// The level conditions of `vSocketSelectTCP()` (freertos-tcp-model.md §7), masked by the interest.
+    /// The level conditions of `vSocketSelectTCP()` , masked by the interest.
     public func rtosSelectBits(_ id: SocketID) -> SelectEvents {
         guard let socket = sockets[id] else { return [] }
         let current = state(of: id)

@@ -1,7 +1,7 @@
 /// Why a byte string is not an acceptable IPv4 datagram or TCP segment.
 ///
 /// Thrown only by the checked views and parsers of this module (`IPv4HeaderView`, `TCPHeaderView`,
-/// `IPv4Datagram(parsing:)`, `TCPPacket(parsing:)`); callers count, trace and drop the packet (style.md §4).
+/// `IPv4Datagram(parsing:)`, `TCPPacket(parsing:)`); callers count, trace and drop the packet (the style guide).
 /// Every `description` is one line that starts lowercase and says what was expected and what was found.
 public enum WireError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Fewer bytes than the fixed part of a header (`layer` is "ipv4 header" or "tcp header").

@@ -5,7 +5,7 @@ import SimClock
 import Simulation
 import TCPWire
 
-/// `tcpsim demo`: seed 1's concurrent case-flipping echo server and three clients.
+/// `tcpsim demo`: the concurrent case-flipping echo server and three clients.
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",

@@ -6,7 +6,7 @@ import Simulation
 import IPConfig
 import TCPCore
 
-/// `tcpsim stall`: the 38-second shutdown stall of seed 2, reproduced in virtual time.
+/// `tcpsim stall`: the 38-second shutdown stall of the FreeRTOS forum report, reproduced in virtual time.
 struct StallCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stall",

@@ -5,7 +5,7 @@ import TCPSockets
 import TCPWire
 import Testing
 
-/// freertos-tcp-model.md §1, §2.3, §4, §5, §8.3, §8.5 and notes A.4/B.1/C.6/F.1/F.2: how connections end.
+/// the FreeRTOS+TCP model, §2.3, §4, §5, §8.3, §8.5 and notes A.4/B.1/C.6/F.1/F.2: how connections end.
 @Suite("close paths")
 struct ClosePathTests {
     // MARK: - Passive close

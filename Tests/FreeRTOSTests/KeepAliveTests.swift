@@ -5,7 +5,7 @@ import TCPSockets
 import TCPWire
 import Testing
 
-/// freertos-tcp-model.md §8.4 and notes C.3 step 3b, checked against the captures S8 (idle peer that
+/// the FreeRTOS+TCP model and notes C.3 step 3b, checked against the captures S8 (idle peer that
 /// answers: probes 21.29 s after the last segment, then 22.54 s and 22.51 s apart) and S8b (dead peer:
 /// probes at +21.019, +43.545, +66.088, +88.610 s, the 4th followed in the same tick by eCLOSE_WAIT).
 @Suite("keep-alive")

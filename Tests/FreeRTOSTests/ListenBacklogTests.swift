@@ -5,7 +5,7 @@ import TCPSockets
 import TCPWire
 import Testing
 
-/// freertos-tcp-model.md §3.1–§3.3, notes A.8/B.6/F.3: a listener without REUSE_LISTEN, its backlog
+/// the FreeRTOS+TCP model–§3.3, notes A.8/B.6/F.3: a listener without REUSE_LISTEN, its backlog
 /// (`usChildCount` counts every live child until `FreeRTOS_closesocket()`), and `FreeRTOS_accept()`.
 @Suite("listen and backlog (non-REUSE)")
 struct ListenBacklogTests {

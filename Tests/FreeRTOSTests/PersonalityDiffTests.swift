@@ -6,7 +6,7 @@ import TCPWire
 import Testing
 
 /// The same server app and the same scripted client under both personalities; the transition lists differ
-/// exactly where FreeRTOS+TCP departs from RFC 9293 (freertos-tcp-model.md §1, captures S1 and S2).
+/// exactly where FreeRTOS+TCP departs from RFC 9293.
 @Suite("FreeRTOS+TCP against RFC 9293")
 struct PersonalityDiffTests {
     enum Personality: String, CustomStringConvertible {

@@ -5,8 +5,7 @@ import TCPSockets
 import TCPWire
 import Testing
 
-/// The advertised window: low-water, STOP_RX and WIN_PROPERTIES (freertos-tcp-model.md §9.3, corrected
-/// from the source: the raise to one MSS comes after the zeroing).
+/// The advertised window: low-water, STOP_RX and WIN_PROPERTIES.
 @Suite("receive window")
 struct ReceiveWindowTests {
     static let peer: UInt32 = 5000

@@ -5,7 +5,7 @@ import TCPSockets
 import TCPWire
 import Testing
 
-/// freertos-tcp-model.md §3.4, §2.5, notes B.2 step 5, F.4: FREERTOS_SO_REUSE_LISTEN_SOCKET — the listening
+/// the FreeRTOS+TCP model, §2.5, notes B.2 step 5, F.4: FREERTOS_SO_REUSE_LISTEN_SOCKET — the listening
 /// socket becomes the connection.
 @Suite("REUSE_LISTEN sockets")
 struct ReuseListenTests {

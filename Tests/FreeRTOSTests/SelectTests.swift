@@ -5,7 +5,7 @@ import TCPSockets
 import TCPWire
 import Testing
 
-/// freertos-tcp-model.md §7 and notes F.10: `FreeRTOS_select()` is level-triggered (`vSocketSelectTCP()`),
+/// the FreeRTOS+TCP model and notes F.10: `FreeRTOS_select()` is level-triggered (`vSocketSelectTCP()`),
 /// woken early only by events, and evaluates once more when its time is up.
 @Suite("select")
 struct SelectTests {

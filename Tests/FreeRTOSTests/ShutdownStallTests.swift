@@ -5,7 +5,7 @@ import TCPSockets
 import TCPWire
 import Testing
 
-/// freertos-tcp-model.md §12.4: the acceptance test of the shutdown stall, on a REUSE socket with defaults.
+/// FreeRTOS+TCP behaviour: the acceptance test of the shutdown stall, on a REUSE socket with defaults.
 @Suite("shutdown stall (§12.4)")
 struct ShutdownStallTests {
     static let c1: UInt32 = 1000

@@ -1,7 +1,7 @@
 import IPConfig
 import Testing
 
-/// The defaults of `freertos-tcp-model.md` §11, and what FreeRTOS+TCP derives from them (§8, §9).
+/// The defaults of `the FreeRTOS+TCP model` §11, and what FreeRTOS+TCP derives from them (§8, §9).
 @Suite("Defaults")
 struct DefaultsTests {
     @Test func everyValueIsTheFreeRTOSDefault() {

@@ -4,9 +4,9 @@ import Testing
 
 @testable import PcapIO
 
-/// The real capture shared beside the repository (CI checks out ../shared next to it).
+/// A capture of the real FreeRTOS+TCP stack kept in the repository (`pcaps/`).
 private let s1BasicPath: String? = {
-    let path = packageRoot().deletingLastPathComponent().appendingPathComponent("shared/pcaps/S1-basic.pcap").path
+    let path = packageRoot().appendingPathComponent("pcaps/S1-basic.pcap").path
     return FileManager.default.fileExists(atPath: path) ? path : nil
 }()
 
@@ -17,8 +17,7 @@ private let hasEditcap = FileManager.default.isExecutableFile(atPath: editcapPat
 
 @Suite("Real captures and Wireshark's tools")
 struct ExternalCaptureTests {
-    @Test(.enabled(if: s1BasicPath != nil, "../shared/pcaps/S1-basic.pcap is not present"))
-    func theS1BasicCaptureReads() throws {
+    @Test func theS1BasicCaptureReads() throws {
         let path = try #require(s1BasicPath)
         let reader = try PcapFileReader(path: path)
         #expect(reader.linkType == .ethernet)

@@ -96,8 +96,7 @@ func handBuiltPcapHeader(linkType: UInt32, snapLength: UInt32 = 65535) -> [UInt8
     return le32(0xa1b2_c3d4) + [2, 0, 4, 0] + le32(0) + le32(0) + le32(snapLength) + le32(linkType)
 }
 
-/// The package root (the directory holding Package.swift), following symlinks to the real checkout so
-/// that `../shared` is found from scratch packages too.
+/// The package root (the directory holding Package.swift), following symlinks to the real checkout.
 func packageRoot(filePath: String = #filePath) -> URL {
     URL(fileURLWithPath: filePath).resolvingSymlinksInPath()
         .deletingLastPathComponent()  // PcapIOTests

@@ -3,7 +3,7 @@ import SimClock
 import TCPWire
 import Testing
 
-@Suite("Parsing design.md §4's example")
+@Suite("Parsing the simulator design's example")
 struct DesignExampleTests {
     @Test func parsesEveryLineIntoTheExpectedStep() throws {
         let script = try Script.parse(designExample, file: "stall.pkt")

@@ -4,9 +4,9 @@ import SimClock
 import TCPWire
 import Testing
 
-/// design.md §4's example, verbatim.
+/// the simulator design's example, verbatim.
 let designExample = """
-    // Seed-2: REUSE_LISTEN port, device shuts down, host never closes.
+    // The shutdown stall: REUSE_LISTEN port, device shuts down, host never closes.
     --personality=freertos --config=Fixtures/configs/terminal-server.h
     0      socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
     +0     setsockopt(3, SOL_SOCKET, FREERTOS_SO_REUSE_LISTEN_SOCKET, [1], 4) = 0

@@ -4,7 +4,7 @@ import TCPCore
 import TCPWire
 import Testing
 
-@Suite("seed-1 demo")
+@Suite("echo-server demo")
 struct DemoTests {
     @Test func everyClientReadsItsLineBackCaseFlipped() {
         let demo = DemoScenario()

@@ -143,7 +143,7 @@ struct WireErrorTests {
     }
 
     @Test(arguments: [
-        // MSS with length 3: the example from the brief.
+        // MSS with length 3: the message names the option, offset, found and expected lengths.
         ("01 01 02 03 05 b4 01 01 01 01 01 01 01 01 01 01 01 01 01 01", 2, 3, 22, "length 3, expected 4"),
         ("03 04 07 00 01 01 01 01 01 01 01 01 01 01 01 01 01 01 01 01", 3, 4, 20, "length 4, expected 3"),
         ("04 03 00 01 01 01 01 01 01 01 01 01 01 01 01 01 01 01 01 01", 4, 3, 20, "length 3, expected 2"),
@@ -163,7 +163,7 @@ struct WireErrorTests {
         if let error { Self.checkMessage(error, mentions: ["tcp option \(kind) at offset \(offset): \(reason)"]) }
     }
 
-    @Test func briefExampleMessage() {
+    @Test func mssWithLengthThreeMessage() {
         let error = Self.parseError(Self.synWithOptions("01 01 02 03 05 b4 01 01 01 01 01 01 01 01 01 01 01 01 01 01"))
         #expect(error?.description == "tcp option 2 at offset 22: length 3, expected 4")
     }

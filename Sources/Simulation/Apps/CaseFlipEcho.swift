@@ -2,7 +2,7 @@ import SimClock
 import TCPSockets
 import TCPWire
 
-/// Seed 1's transform: ASCII letters change case (`ch ^ 0x20`), everything else is echoed unchanged.
+/// The concurrent-server article's transform: ASCII letters change case (`ch ^ 0x20`), everything else is echoed unchanged.
 public func flipCase(_ bytes: [UInt8]) -> [UInt8] {
     bytes.map { byte in
         (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) ? byte ^ 0x20 : byte
@@ -10,7 +10,7 @@ public func flipCase(_ bytes: [UInt8]) -> [UInt8] {
 }
 
 extension Host {
-    /// The concurrent case-flipping echo server of seed 1 ("The Socket API, Part 3: Concurrent Servers"):
+    /// The concurrent case-flipping echo server of "The Socket API, Part 3: Concurrent Servers":
     /// listen with backlog 5, accept in a loop, and serve each client in its own task (the article forks a
     /// process per client). Each task echoes what it reads with the case flipped until end of stream, then
     /// closes. The article reads one byte per call; reading what is available gives the same bytes on the wire

@@ -2,7 +2,7 @@ import SimClock
 import TCPSockets
 import TCPWire
 
-/// Host-side peer behaviours on the RFC personality (the simulated Linux host of the seed-2 report).
+/// Host-side peer behaviours on the RFC personality (the simulated Linux host of the shutdown-stall report).
 extension Host {
     /// Connects at `time`, sends `line`, reads the reply, then never closes: the socket ends in CLOSE-WAIT
     /// once the device closes, and its kernel still ACKs. `onReply` gets the reply and the socket.

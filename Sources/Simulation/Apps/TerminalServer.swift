@@ -3,7 +3,7 @@ import TCPCore
 import TCPSockets
 import TCPWire
 
-/// How the terminal server's application releases a port (seed 2, freertos-tcp-model.md §12.3).
+/// How the terminal server's application releases a port (the shutdown-stall report and the fixes discussed for it).
 public enum TerminalServerVariant: String, CaseIterable, Sendable {
     /// The report's app: after `FreeRTOS_shutdown()` it calls `FreeRTOS_recv()` only when
     /// `FreeRTOS_select(READ|EXCEPT)` reports the socket, waits for a negative return, then closes and
@@ -29,7 +29,7 @@ public enum TerminalServerVariant: String, CaseIterable, Sendable {
     }
 }
 
-/// The seed-2 device: a 5-port TCP-to-UART terminal server on FreeRTOS+TCP. Ports 3301…3305 each serve one
+/// The device of the shutdown-stall report: a 5-port TCP-to-UART terminal server on FreeRTOS+TCP. Ports 3301…3305 each serve one
 /// client (REUSE_LISTEN), echoing through a simulated UART that flips the case of letters; an HTTP control
 /// port 80 takes `GET /release?port=N`, which calls `FreeRTOS_shutdown()` on that port's connection.
 public final class TerminalServer: @unchecked Sendable {

@@ -4,7 +4,7 @@ import TCPCore
 import TCPSockets
 import TCPWire
 
-/// Seed 1 as a scenario: a concurrent case-flipping echo server on port 1205 and three clients that
+/// The echo-server demo ("The Socket API, Part 3: Concurrent Servers") as a scenario: a concurrent case-flipping echo server on port 1205 and three clients that
 /// connect at staggered times, each send a line, read it back case-flipped and close.
 public struct DemoScenario {
     public static let serverAddress = IPv4Address(192, 0, 2, 2)

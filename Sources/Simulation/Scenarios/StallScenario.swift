@@ -4,7 +4,7 @@ import TCPCore
 import TCPSockets
 import TCPWire
 
-/// Seed 2, the 38-second shutdown stall: a FreeRTOS+TCP terminal server whose app kicks a client with
+/// The FreeRTOS forum report "Forcefully close connected server socket", the 38-second shutdown stall: a FreeRTOS+TCP terminal server whose app kicks a client with
 /// `FreeRTOS_shutdown()` on a REUSE_LISTEN port while the client never closes; how long until the port
 /// takes a new client.
 ///
