@@ -7,19 +7,19 @@ import Simulation
 
 /// Options shared by the commands that run a simulation.
 struct RunOptions: ParsableArguments {
-    @Option(help: "Seed for every random choice (ISNs, ports, faults).")
+    @Option(parsing: .unconditional, help: "Seed for every random choice (ISNs, ports, faults).")
     var seed: UInt64 = 1
 
-    @Option(help: "One-way link delay in milliseconds.")
+    @Option(parsing: .unconditional, help: "One-way link delay in milliseconds.")
     var delay: Double = 0.5
 
-    @Option(help: "Percentage of packets lost on each link (0-100).")
+    @Option(parsing: .unconditional, help: "Percentage of packets lost on each link (0-100).")
     var loss: Double = 0
 
-    @Option(help: "Percentage of packets duplicated on each link (0-100).")
+    @Option(parsing: .unconditional, help: "Percentage of packets duplicated on each link (0-100).")
     var duplicate: Double = 0
 
-    @Option(help: "Percentage of packets held back 5 ms so later ones overtake them (0-100).")
+    @Option(parsing: .unconditional, help: "Percentage of packets held back 5 ms so later ones overtake them (0-100).")
     var reorder: Double = 0
 
     @Flag(help: "Print raw sequence numbers instead of numbers relative to each side's ISN (tcpdump -S).")

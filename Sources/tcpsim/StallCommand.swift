@@ -25,7 +25,7 @@ struct StallCommand: ParsableCommand {
     @Option(help: "The app's release strategy: \(TerminalServerVariant.allCases.map(\.rawValue).joined(separator: ", ")).")
     var variant: String = "report"
 
-    @Option(help: "Seed for ISNs and ports.")
+    @Option(parsing: .unconditional, help: "Seed for ISNs and ports.")
     var seed: UInt64 = 1
 
     @Option(help: "A FreeRTOSIPConfig.h for the device (see 'tcpsim config').")
