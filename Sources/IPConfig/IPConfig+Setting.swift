@@ -84,6 +84,8 @@ struct SettingSpecification: Sendable {
 }
 
 private let sizeT = ValueRange.integer(0...Int64(UInt32.max), note: "a size_t")
+/// A stream buffer: a size_t, and not empty (a connection with no buffer can never receive or send).
+private let bufferLength = ValueRange.integer(1...Int64(UInt32.max), note: "a non-empty size_t buffer")
 private let countT = ValueRange.integer(1...Int64(UInt32.max), note: "a size_t")
 
 extension IPConfig.Setting {
@@ -104,10 +106,10 @@ extension IPConfig.Setting {
                   range: .integer(536...65535, note: "FreeRTOS+TCP requires at least tcpMINIMUM_SEGMENT_LENGTH"))
         case .rxBufferLength:
             .init(macro: "ipconfigTCP_RX_BUFFER_LENGTH", unit: .bytes, defaultExpression: "( 4 * ipconfigTCP_MSS )",
-                  range: sizeT)
+                  range: bufferLength)
         case .txBufferLength:
             .init(macro: "ipconfigTCP_TX_BUFFER_LENGTH", unit: .bytes, defaultExpression: "( 4 * ipconfigTCP_MSS )",
-                  range: sizeT)
+                  range: bufferLength)
         case .winSegCount:
             .init(macro: "ipconfigTCP_WIN_SEG_COUNT", unit: .count, defaultExpression: "( 256 )", range: countT)
         case .numNetworkBufferDescriptors:

@@ -196,3 +196,13 @@ struct DiagnosticTests {
         #expect(header.diagnostics.map(\.location.line) == [1, 2])
     }
 }
+
+@Suite("buffer lengths")
+struct BufferLengthTests {
+    @Test func anEmptyBufferIsRefusedWithAWarningAndTheDefaultKept() {
+        let header = IPConfigHeader(parsing: "#define ipconfigTCP_RX_BUFFER_LENGTH 0\n", fileName: "c.h")
+        #expect(header.config.rxBufferLength == 5840)
+        #expect(header.diagnostics.count == 1)
+        #expect(header.diagnostics.first?.description.hasPrefix("c.h:1:") == true)
+    }
+}
