@@ -168,8 +168,8 @@ public final class Host: @unchecked Sendable {
     private func removeWaiter(_ id: Int) {
         guard let waiter = waiters.removeValue(forKey: id) else { return }
         for socket in waiter.sockets {
-            waitersBySocket[socket]?.removeAll { $0 == id }
-            if waitersBySocket[socket]?.isEmpty == true { waitersBySocket[socket] = nil }
+            // The (possibly empty) list stays, keeping its storage for the socket's next wait.
+            if let index = waitersBySocket[socket]?.firstIndex(of: id) { waitersBySocket[socket]?.remove(at: index) }
         }
     }
 
