@@ -58,87 +58,52 @@ public final class BulkTransferScenario {
     /// Each side reads in one task and writes in another; whichever finishes last closes the socket.
     /// With `receiveHandlers`, the readers are handlers (`Host.onReceive`) instead of tasks.
     public func run(limit: SimDuration = .seconds(3600), receiveHandlers: Bool = false) {
-        if receiveHandlers {
-            runWithHandlers(limit: limit)
-            return
-        }
         let server = self.server, client = self.client
         server.spawn("bulk-server") { [self] in
             let listener = server.socket()
             try server.bind(listener, port: Self.port)
             try server.listen(listener, backlog: 1)
             let connection = try await server.accept(listener)
-            let done = Countdown(2) { try? server.close(connection) }
-            server.spawn("bulk-server-writer") { [self] in
-                try await server.send(connection, serverData)
-                try server.shutdown(connection)
-                done.tick()
+            try await exchange(on: server, connection, sending: serverData, handlers: receiveHandlers) { [self] bytes in
+                if bytes.isEmpty { serverFinished = true } else { receivedByServer += bytes }
             }
-            while true {
-                let chunk = try await server.recv(connection, upTo: 65536)
-                if chunk.isEmpty { break }
-                receivedByServer += chunk
-            }
-            serverFinished = true
-            done.tick()
         }
         client.spawn("bulk-client") { [self] in
             let socket = client.socket()
             try await client.connect(socket, to: Endpoint(server.address, Self.port))
-            let done = Countdown(2) { try? client.close(socket) }
-            client.spawn("bulk-client-reader") { [self] in
-                while true {
-                    let chunk = try await client.recv(socket, upTo: 65536)
-                    if chunk.isEmpty { break }
-                    receivedByClient += chunk
-                }
-                clientFinished = true
-                done.tick()
+            try await exchange(on: client, socket, sending: clientData, handlers: receiveHandlers) { [self] bytes in
+                if bytes.isEmpty { clientFinished = true } else { receivedByClient += bytes }
             }
-            try await client.send(socket, clientData)
-            try client.shutdown(socket)
-            done.tick()
         }
         network.run(until: { [self] in clientFinished && serverFinished }, limit: .zero + limit)
     }
 
-    private func runWithHandlers(limit: SimDuration) {
-        let server = self.server, client = self.client
-        server.spawn("bulk-server") { [self] in
-            let listener = server.socket()
-            try server.bind(listener, port: Self.port)
-            try server.listen(listener, backlog: 1)
-            let connection = try await server.accept(listener)
-            let done = Countdown(2) { try? server.close(connection) }
-            server.onReceive(connection) { [self] bytes in
-                if bytes.isEmpty {
-                    serverFinished = true
-                    done.tick()
-                } else {
-                    receivedByServer += bytes
-                }
+    /// Sends `data` and shuts down while reading everything the peer sends (in a second task, or in a
+    /// receive handler); `received` gets each chunk and finally an empty array; the socket is closed once
+    /// both directions are done.
+    private func exchange(
+        on host: Host, _ socket: SocketID, sending data: [UInt8], handlers: Bool,
+        received: @escaping ([UInt8]) -> Void
+    ) async throws {
+        let done = Countdown(2) { try? host.close(socket) }
+        if handlers {
+            host.onReceive(socket) { bytes in
+                received(bytes)
+                if bytes.isEmpty { done.tick() }
             }
-            try await server.send(connection, serverData)
-            try server.shutdown(connection)
-            done.tick()
-        }
-        client.spawn("bulk-client") { [self] in
-            let socket = client.socket()
-            try await client.connect(socket, to: Endpoint(server.address, Self.port))
-            let done = Countdown(2) { try? client.close(socket) }
-            client.onReceive(socket) { [self] bytes in
-                if bytes.isEmpty {
-                    clientFinished = true
-                    done.tick()
-                } else {
-                    receivedByClient += bytes
+        } else {
+            host.spawn("reader") {
+                while true {
+                    let chunk = try await host.recv(socket, upTo: 65536)
+                    received(chunk)
+                    if chunk.isEmpty { break }
                 }
+                done.tick()
             }
-            try await client.send(socket, clientData)
-            try client.shutdown(socket)
-            done.tick()
         }
-        network.run(until: { [self] in clientFinished && serverFinished }, limit: .zero + limit)
+        try await host.send(socket, data)
+        try host.shutdown(socket)
+        done.tick()
     }
 
     /// Both directions arrived complete and byte-exact.
