@@ -24,6 +24,31 @@ public enum TraceEvent: Sendable {
     /// A socket's timer fired and was checked (FreeRTOS wake-ups: hang protection, keep-alive).
     case timer(time: SimInstant, host: String, TimerFiring)
 
+    /// The host (or link) the event happened on.
+    public var host: String {
+        switch self {
+        case .segment(_, let from, _, _): from
+        case .malformed(_, let host, _), .transition(_, let host, _), .call(_, let host, _), .note(_, let host, _),
+            .app(_, let host, _), .timer(_, let host, _):
+            host
+        case .fault(_, let link, _): link
+        }
+    }
+
+    /// `segment`, `malformed`, `transition`, `call`, `note`, `fault`, `app` or `timer`.
+    public var kind: String {
+        switch self {
+        case .segment: "segment"
+        case .malformed: "malformed"
+        case .transition: "transition"
+        case .call: "call"
+        case .note: "note"
+        case .fault: "fault"
+        case .app: "app"
+        case .timer: "timer"
+        }
+    }
+
     public var time: SimInstant {
         switch self {
         case .segment(let time, _, _, _), .malformed(let time, _, _), .transition(let time, _, _),
@@ -52,23 +77,23 @@ public struct TimelineFormatter {
     /// `  1.000200  device     #4 eSYN_RECEIVED → eESTABLISHED [SYN-RECEIVED → ESTABLISHED] (received ACK of SYN)`
     public mutating func format(_ event: TraceEvent) -> String {
         let time = pad(event.time.description, 11, left: true)
+        if case .segment(_, let from, let to, _) = event {
+            return "\(time)  \(pad(from, 10)) \(pad("> " + to, 10)) \(text(event))"
+        }
+        return "\(time)  \(pad(event.host, 10)) \(text(event))"
+    }
+
+    /// The event's text without its time and host: `#4 eSYN_RECEIVED → eESTABLISHED … (received ACK of SYN)`.
+    public mutating func text(_ event: TraceEvent) -> String {
         switch event {
-        case .segment(_, let from, let to, let packet):
-            return "\(time)  \(pad(from, 10)) \(pad("> " + to, 10)) \(segmentText(packet))"
-        case .malformed(_, let host, let reason):
-            return "\(time)  \(pad(host, 10)) malformed packet dropped: \(reason)"
-        case .transition(_, let host, let transition):
-            return "\(time)  \(pad(host, 10)) \(transition)"
-        case .call(_, let host, let text):
-            return "\(time)  \(pad(host, 10)) \(text)"
-        case .note(_, let host, let note):
-            return "\(time)  \(pad(host, 10)) \(note)"
-        case .fault(_, let link, let text):
-            return "\(time)  \(pad(link, 10)) fault: \(text)"
-        case .app(_, let host, let text):
-            return "\(time)  \(pad(host, 10)) app: \(text)"
-        case .timer(_, let host, let firing):
-            return "\(time)  \(pad(host, 10)) timer: \(firing)"
+        case .segment(_, _, _, let packet): segmentText(packet)
+        case .malformed(_, _, let reason): "malformed packet dropped: \(reason)"
+        case .transition(_, _, let transition): "\(transition)"
+        case .call(_, _, let text): text
+        case .note(_, _, let note): "\(note)"
+        case .fault(_, _, let text): "fault: \(text)"
+        case .app(_, _, let text): "app: \(text)"
+        case .timer(_, _, let firing): "timer: \(firing)"
         }
     }
 

@@ -77,7 +77,7 @@ public enum FreeRTOSReceiveResult: Hashable, Sendable {
 }
 
 /// `setsockopt` options modelled at the stack.
-public enum FreeRTOSSocketOption: Hashable, Sendable {
+public enum FreeRTOSSocketOption: Hashable, Sendable, CustomStringConvertible {
     case reuseListenSocket(Bool)
     case closeAfterSend(Bool)
     case sendBuffer(Int)
@@ -87,6 +87,20 @@ public enum FreeRTOSSocketOption: Hashable, Sendable {
     case stopReceive(Bool)
     /// `FREERTOS_SO_SET_LOW_HIGH_WATER`: `uxLittleSpace` and `uxEnoughSpace` in bytes.
     case lowHighWater(little: Int, enough: Int)
+
+    /// The option and value as a FreeRTOS_setsockopt() call writes them: `FREERTOS_SO_REUSE_LISTEN_SOCKET, 1`.
+    public var description: String {
+        switch self {
+        case .reuseListenSocket(let on): "FREERTOS_SO_REUSE_LISTEN_SOCKET, \(on ? 1 : 0)"
+        case .closeAfterSend(let on): "FREERTOS_SO_CLOSE_AFTER_SEND, \(on ? 1 : 0)"
+        case .sendBuffer(let size): "FREERTOS_SO_SNDBUF, \(size)"
+        case .receiveBuffer(let size): "FREERTOS_SO_RCVBUF, \(size)"
+        case .windowProperties(let txBuffer, let txWindow, let rxBuffer, let rxWindow):
+            "FREERTOS_SO_WIN_PROPERTIES, {\(txBuffer), \(txWindow), \(rxBuffer), \(rxWindow)}"
+        case .stopReceive(let on): "FREERTOS_SO_STOP_RX, \(on ? 1 : 0)"
+        case .lowHighWater(let little, let enough): "FREERTOS_SO_SET_LOW_HIGH_WATER, {\(little), \(enough)}"
+        }
+    }
 }
 
 extension TCPStack {

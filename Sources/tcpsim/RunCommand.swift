@@ -29,6 +29,18 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Print the timeline of the run.")
     var timeline = false
 
+    @Option(name: .long, help: "Write the run's trace to this file.")
+    var trace: String?
+
+    @Option(name: .long, help: "Trace format: text (timeline lines) or json (one object per event).")
+    var format: String = "text"
+
+    func validate() throws {
+        guard format == "text" || format == "json" else {
+            throw CLIError("--format expects text or json, found '\(format)'")
+        }
+    }
+
     func run() throws {
         let source = try readConfigText(script)
         let parsed: Script
@@ -50,11 +62,36 @@ struct RunCommand: ParsableCommand {
         if timeline { runner.network.onTrace = { print(formatter.format($0)) } }
         let report = runner.run()
         try capture?.close()
+        if let trace { try writeTrace(runner.network.trace, to: trace) }
         if let failure = report.failure {
             var standardError = StandardError()
             print(failure, to: &standardError)
             throw ExitCode(1)
         }
         print("\(script): \(report.stepsCompleted) steps passed")
+    }
+}
+
+extension RunCommand {
+    /// Writes the trace as timeline lines, or as JSON: `[{"time": 0.1, "host": "device", "kind": "segment",
+    /// "text": "…"}, …]`.
+    func writeTrace(_ events: [TraceEvent], to path: String) throws {
+        var formatter = TimelineFormatter()
+        let text: String
+        if format == "json" {
+            let objects: [[String: Any]] = events.map { event in
+                ["time": Double(event.time.nanoseconds) / 1e9, "host": event.host, "kind": event.kind,
+                 "text": formatter.text(event)]
+            }
+            let data = try JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys])
+            text = String(decoding: data, as: UTF8.self) + "\n"
+        } else {
+            text = events.map { formatter.format($0) }.joined(separator: "\n") + "\n"
+        }
+        do {
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+        } catch {
+            throw CLIError("cannot write '\(path)': \(error.localizedDescription)")
+        }
     }
 }

@@ -39,3 +39,28 @@ struct RunCommandTests {
         #expect(result.error.hasPrefix("wrong.pkt:5: error handling packet: expected S 0:0(0) vs actual S. 0:0(0) ack 1 win 2920"), "\(result.error)")
     }
 }
+
+@Suite("tcpsim run outputs")
+struct RunOutputTests {
+    @Test func theTraceIsWrittenAsTextOrJSONAndThePcapReadsBack() throws {
+        let directory = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let script = RunCommandTests.root.appendingPathComponent("Fixtures/scenarios/readme-first-scenario.pkt").path
+        let text = try CLI.run(["run", script, "--trace", "t.txt", "--pcap", "r.pcap"], in: directory)
+        #expect(text.status == 0, "\(text.error)")
+        let lines = try String(contentsOf: directory.appendingPathComponent("t.txt"), encoding: .utf8)
+        #expect(lines.contains("FreeRTOS_setsockopt(#3, FREERTOS_SO_REUSE_LISTEN_SOCKET, 1) = 0"))
+        #expect(lines.contains("#3 eESTABLISHED → eFIN_WAIT_1"))
+        let pcap = try Data(contentsOf: directory.appendingPathComponent("r.pcap"))
+        #expect(pcap.count > 24 + 6 * 56)
+        let json = try CLI.run(["run", script, "--trace", "t.json", "--format", "json"], in: directory)
+        #expect(json.status == 0)
+        let data = try Data(contentsOf: directory.appendingPathComponent("t.json"))
+        let events = try #require(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
+        #expect(events.contains { ($0["kind"] as? String) == "transition" && ($0["text"] as? String)?.contains("eFIN_WAIT_1") == true })
+        #expect(events.allSatisfy { $0["time"] is Double && $0["host"] is String })
+        let bad = try CLI.run(["run", script, "--format", "xml"], in: directory)
+        #expect(bad.status == 1)
+        #expect(bad.error == "Error: --format expects text or json, found 'xml'\n")
+    }
+}
