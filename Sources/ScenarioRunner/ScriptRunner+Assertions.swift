@@ -27,6 +27,8 @@ struct AssertionEvaluator {
     let tokens: [String]
     var position = 0
     let runner: ScriptRunner
+    /// Every model value the expression read, for the failure message (`state(4) = eLAST_ACK`).
+    var observed: [String] = []
 
     init(_ text: String, runner: ScriptRunner) {
         var tokens: [String] = []
@@ -145,9 +147,11 @@ struct AssertionEvaluator {
                 field = peek
                 position += 1
             }
-            return try query(token, SocketID(number), field: field)
+            let value = try query(token, SocketID(number), field: field)
+            observed.append("\(token)(\(number))\(field.map { "." + $0 } ?? "") = \(value)")
+            return value
         }
-        if let state = TCPState(name: token) { return .state(state) }
+        if let state = TCPState.named(token) { return .state(state) }
         throw failure("unknown name '\(token)'")
     }
 
@@ -184,8 +188,18 @@ extension ScriptRunner {
     func evaluateAssertion(_ text: String) throws {
         var evaluator = AssertionEvaluator(text, runner: self)
         guard try evaluator.evaluate() else {
-            throw Failure(message: "assertion failed: \(text.trimmingWhitespace())")
+            let values = evaluator.observed.isEmpty ? "" : " (\(evaluator.observed.joined(separator: ", ")))"
+            throw Failure(message: "assertion failed: \(text.trimmingWhitespace())\(values)")
         }
+    }
+}
+
+extension TCPState {
+    /// A state by name, the FreeRTOS spelling first: `TCPState(name:)` alone resolves `eSYN_RECEIVED` to
+    /// `eSYN_FIRST` (whose RFC name is SYN-RECEIVED), so exact `e…` names are matched before it is asked.
+    static func named(_ name: String) -> TCPState? {
+        if let state = allCases.first(where: { $0.freeRTOSName.uppercased() == name.uppercased() }) { return state }
+        return TCPState(name: name)
     }
 }
 

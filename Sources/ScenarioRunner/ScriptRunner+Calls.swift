@@ -21,37 +21,76 @@ struct CallOutcome: CustomStringConvertible {
 final class OutcomeBox: @unchecked Sendable {
     var outcome: CallOutcome?
     var failure: String?
+    /// When the call returned, in virtual time.
+    var returnedAt: SimInstant?
+}
+
+/// A `start...end` call that is still blocked while the script's later steps run.
+struct PendingCall {
+    var call: CallSpec
+    /// The call's script line (0: report failures at the current step's line).
+    var line: Int
+    var box: OutcomeBox
+    var started: SimInstant
+    var deadline: SimInstant
 }
 
 extension ScriptRunner {
     /// Runs a socket call on the device at the current instant; a blocking call may return up to `deadline`.
     func perform(_ call: CallSpec, returnsBy deadline: SimInstant) throws {
+        try finish(start(call, returnsBy: deadline, blocking: false, line: 0))
+    }
+
+    /// Starts a call as a task on the device; `finish` waits for it. Between the two, the script's later
+    /// steps run while the call blocks (packetdrill's `start...end` calls).
+    func start(_ call: CallSpec, returnsBy deadline: SimInstant, blocking: Bool, line: Int) -> PendingCall {
         let box = OutcomeBox()
         let name = call.name.hasPrefix(CallSpec.freeRTOSPrefix)
             ? String(call.name.dropFirst(CallSpec.freeRTOSPrefix.count)) : call.name
-        let arguments = call.arguments
+        let arguments = call.arguments.map(substitutingDefines)
         let started = network.now
         device.spawn("call \(call.name)") { [self] in
             do {
+                blockingCall = blocking
                 box.outcome = try await execute(name.lowercased(), arguments)
             } catch let failure as Failure {
                 box.failure = failure.message
             } catch {
                 box.failure = "\(error)"
             }
+            box.returnedAt = network.now
         }
-        let limit = deadline == .distantFuture ? started + .seconds(3600) : deadline + tolerance
+        return PendingCall(call: call, line: line, box: box, started: started, deadline: deadline)
+    }
+
+    /// Waits for a started call to return and checks its result and timing.
+    func finish(_ pending: PendingCall) throws {
+        let (call, box, deadline) = (pending.call, pending.box, pending.deadline)
+        let line = pending.line == 0 ? nil : pending.line
+        let limit = deadline == .distantFuture ? pending.started + .seconds(3600) : deadline + tolerance
         network.run(until: { box.outcome != nil || box.failure != nil }, limit: limit)
-        if let failure = box.failure { throw Failure(message: failure) }
+        if let failure = box.failure { throw Failure(message: failure, line: line) }
         guard let outcome = box.outcome else {
-            throw Failure(message: "\(call.name)(…) is still blocked at t=\(network.now); expected it to return by t=\(deadline)")
+            throw Failure(
+                message: "\(call.name)(…) is still blocked at t=\(network.now); expected it to return by t=\(deadline)",
+                line: line)
         }
-        now = max(now, network.now)
-        if network.now + tolerance < deadline {
-            throw Failure(message: "timing error: \(call.name)(…) returned at t=\(network.now), expected at t=\(deadline) (± \(tolerance))")
+        let returned = box.returnedAt ?? network.now
+        now = max(now, returned)
+        if let set = createdSet {
+            createdSet = nil
+            if case .symbol(let name) = call.result, !Self.knownSymbols.contains(name) {
+                socketSets[name] = set
+                return
+            }
+        }
+        if returned + tolerance < deadline {
+            throw Failure(
+                message: "timing error: \(call.name)(…) returned at t=\(returned), expected at t=\(deadline) (± \(tolerance))",
+                line: line)
         }
         guard matches(outcome, call.result) else {
-            throw Failure(message: "\(call.name)(…) returned \(outcome), expected \(expectedText(call.result))")
+            throw Failure(message: "\(call.name)(…) returned \(outcome), expected \(expectedText(call.result))", line: line)
         }
     }
 
@@ -59,15 +98,16 @@ extension ScriptRunner {
         switch expected {
         case .any: return true
         case .value(let value): return outcome.errno == nil && outcome.value == value
-        case .errno(_, let name, _): return outcome.errno == name
-        case .freeRTOSError(let name): return outcome.errno == name
+        case .errno(_, let name, _): return Self.sameErrno(outcome.errno, name)
+        case .freeRTOSError(let name): return Self.sameErrno(outcome.errno, name)
         case .symbol(let symbol):
             switch symbol {
             case "pdTRUE": return outcome.value == 1
             case "pdFALSE", "NULL": return outcome.value == 0
             case "FREERTOS_INVALID_SOCKET": return outcome.value == -1
             default:
-                if let state = TCPState(name: symbol) { return outcome.value == Int64(state.rawValue) }
+                if let bits = Self.selectBits[symbol] { return outcome.errno == nil && outcome.value == bits }
+                if let state = TCPState.named(symbol) { return outcome.value == Int64(state.rawValue) }
                 return false
             }
         }
@@ -84,6 +124,84 @@ extension ScriptRunner {
     }
 
     // MARK: - Arguments
+
+    /// Errno names with the same value (`pdFREERTOS_ERRNO_EWOULDBLOCK` is `EAGAIN`, 11).
+    static func sameErrno(_ actual: String?, _ expected: String) -> Bool {
+        let aliases = ["EWOULDBLOCK": "EAGAIN"]
+        guard let actual else { return false }
+        return (aliases[actual] ?? actual) == (aliases[expected] ?? expected)
+    }
+
+    static let knownSymbols: Set<String> = ["pdTRUE", "pdFALSE", "NULL", "FREERTOS_INVALID_SOCKET"]
+
+    /// `eSELECT_READ` … as their values.
+    static let selectBits: [String: Int64] = [
+        "eSELECT_READ": 1, "eSELECT_WRITE": 2, "eSELECT_EXCEPT": 4, "eSELECT_INTR": 8, "eSELECT_ALL": 15,
+    ]
+
+    /// `-D NAME=value`: an identifier argument named by a define becomes its value (a number when it reads as one).
+    func substitutingDefines(_ argument: Argument) -> Argument {
+        switch argument {
+        case .identifier(let name):
+            guard let value = script.defines[name] else { return argument }
+            let text = value.trimmingWhitespace()
+            if let number = Int64(text) { return .number(number) }
+            if text.hasPrefix("0x") || text.hasPrefix("0X"), let number = Int64(text.dropFirst(2), radix: 16) {
+                return .number(number)
+            }
+            if text.hasPrefix("\""), text.hasSuffix("\""), text.count >= 2 {
+                return .string(Array(text.dropFirst().dropLast().utf8))
+            }
+            return .identifier(text)
+        case .array(let items): return .array(items.map(substitutingDefines))
+        case .bitwiseOr(let items): return .bitwiseOr(items.map(substitutingDefines))
+        case .structure(let fields):
+            return .structure(fields.map { field in
+                var field = field
+                field.value = substitutingDefines(field.value)
+                return field
+            })
+        case .number, .any, .string: return argument
+        }
+    }
+
+    /// A select mask: a number, an `eSELECT_…` name, or an `|` of them.
+    private func selectMask(_ arguments: [Argument], _ index: Int) throws -> SelectEvents {
+        func value(_ argument: Argument) throws -> Int64 {
+            switch argument {
+            case .number(let value): return value
+            case .identifier(let name):
+                guard let bits = Self.selectBits[name] else { throw Failure(message: "unknown select bit '\(name)'") }
+                return bits
+            case .bitwiseOr(let items): return try items.reduce(0) { $0 | (try value($1)) }
+            default: throw Failure(message: "expected select bits (eSELECT_READ|eSELECT_EXCEPT) as argument \(index + 1)")
+            }
+        }
+        guard index < arguments.count else { throw Failure(message: "expected select bits as argument \(index + 1)") }
+        return SelectEvents(rawValue: UInt8(truncatingIfNeeded: try value(arguments[index]) & 0x0F))
+    }
+
+    /// A socket set: a name bound by `FreeRTOS_CreateSocketSet() = name`.
+    private func socketSet(_ arguments: [Argument], _ index: Int) throws -> FreeRTOSSocketSet {
+        guard index < arguments.count, case .identifier(let name) = arguments[index] else {
+            throw Failure(message: "expected a socket set name as argument \(index + 1)")
+        }
+        guard let set = socketSets[name] else {
+            throw Failure(message: "unknown socket set '\(name)' (bind one with FreeRTOS_CreateSocketSet() = \(name))")
+        }
+        return set
+    }
+
+    /// A block time in ms; `portMAX_DELAY` waits for ever.
+    private func blockTime(_ arguments: [Argument], _ index: Int) -> BlockTime {
+        if identifier(arguments, index) == "portMAX_DELAY" { return .forever }
+        if index < arguments.count, case .array(let items) = arguments[index],
+            case .identifier("portMAX_DELAY")? = items.first
+        {
+            return .forever
+        }
+        return .after(.milliseconds(Int(number(arguments, index) ?? 0)))
+    }
 
     private func socketArgument(_ arguments: [Argument], _ index: Int = 0) throws -> SocketID {
         guard index < arguments.count, case .number(let value) = arguments[index] else {
@@ -136,10 +254,10 @@ extension ScriptRunner {
             case "FREERTOS_SO_STOP_RX":
                 return outcome(device.rtosSetOption(socket, .stopReceive(value != 0)))
             case "FREERTOS_SO_RCVTIMEO", "SO_RCVTIMEO":
-                device.rtosSetTimeouts(socket, receive: .after(.milliseconds(Int(value))))
+                device.rtosSetTimeouts(socket, receive: blockTime(arguments, 3))
                 return CallOutcome(value: 0, errno: nil)
             case "FREERTOS_SO_SNDTIMEO", "SO_SNDTIMEO":
-                device.rtosSetTimeouts(socket, send: .after(.milliseconds(Int(value))))
+                device.rtosSetTimeouts(socket, send: blockTime(arguments, 3))
                 return CallOutcome(value: 0, errno: nil)
             case "FREERTOS_SO_SNDBUF", "SO_SNDBUF":
                 return outcome(device.rtosSetOption(socket, .sendBuffer(Int(value))))
@@ -171,10 +289,11 @@ extension ScriptRunner {
             if arguments.count > 1, case .string(let text) = arguments[1] { bytes = text }
             let length = Int(number(arguments, 2) ?? Int64(bytes.count))
             if bytes.count < length { bytes += Array(repeating: 0, count: length - bytes.count) }
-            return outcome(await device.rtosSend(socket, Array(bytes.prefix(length)), dontWait: true))
+            return outcome(await device.rtosSend(socket, Array(bytes.prefix(length)), dontWait: !blockingCall))
         case "read", "recv":
             let socket = try socketArgument(arguments)
-            let (result, _) = await device.rtosRecv(socket, upTo: Int(number(arguments, 2) ?? 65536), dontWait: true)
+            let (result, _) = await device.rtosRecv(
+                socket, upTo: Int(number(arguments, 2) ?? 65536), dontWait: !blockingCall)
             return outcome(result)
         case "shutdown":
             return outcome(device.rtosShutdown(try socketArgument(arguments)))
@@ -182,12 +301,29 @@ extension ScriptRunner {
             let result = device.rtosCloseSocket(try socketArgument(arguments))
             // BSD close() reports success as 0; FreeRTOS_closesocket() as 1.
             return CallOutcome(value: name == "close" && result == 1 ? 0 : Int64(result), errno: nil)
+        case "createsocketset":
+            let set = device.rtosCreateSocketSet()
+            createdSet = set
+            return CallOutcome(value: Int64(set.id), errno: nil)
+        case "fd_set":
+            device.rtosFDSet(try socketArgument(arguments), try socketSet(arguments, 1), try selectMask(arguments, 2))
+            return CallOutcome(value: 0, errno: nil)
+        case "fd_clr":
+            device.rtosFDClear(try socketArgument(arguments), try socketSet(arguments, 1), try selectMask(arguments, 2))
+            return CallOutcome(value: 0, errno: nil)
+        case "fd_isset":
+            let bits = device.rtosFDIsSet(try socketArgument(arguments), try socketSet(arguments, 1))
+            return CallOutcome(value: Int64(bits.rawValue), errno: nil)
+        case "select":
+            let set = try socketSet(arguments, 0)
+            let bits = await device.rtosSelect(set, timeout: blockTime(arguments, 1))
+            return CallOutcome(value: Int64(bits.rawValue), errno: nil)
         case "connstatus":
             return CallOutcome(value: Int64(device.rtosConnectionStatus(try socketArgument(arguments))), errno: nil)
         case "issocketconnected":
             return CallOutcome(value: device.rtosIsConnected(try socketArgument(arguments)) ? 1 : 0, errno: nil)
         default:
-            throw Failure(message: "unknown call '\(name)': expected one of socket, setsockopt, bind, listen, accept, connect, write, send, read, recv, shutdown, close or their FreeRTOS_ names")
+            throw Failure(message: "unknown call '\(name)': expected one of socket, setsockopt, bind, listen, accept, connect, write, send, read, recv, shutdown, close, CreateSocketSet, FD_SET, FD_CLR, FD_ISSET, select or their FreeRTOS_ names")
         }
     }
 

@@ -41,9 +41,22 @@ public final class ScriptRunner: @unchecked Sendable {
     var localPort = ScriptRunner.defaultLocalPort
     /// Per remote port: the device's real ISN and the sequence number the script gave it (usually 0).
     var deviceISN: [UInt16: (real: SeqNumber, script: SeqNumber)] = [:]
+    /// Per remote port: the device's local port of an active open (learned from its SYN), so `<` lines reach
+    /// a `connect()`ing socket on its ephemeral port instead of the bound port.
+    var connectingPort: [UInt16: UInt16] = [:]
+    /// Socket sets bound by `FreeRTOS_CreateSocketSet() = name`.
+    var socketSets: [String: FreeRTOSSocketSet] = [:]
+    /// The set made by the running `FreeRTOS_CreateSocketSet()` call, bound to its result name afterwards.
+    var createdSet: FreeRTOSSocketSet?
+    /// The running call was written `start...end`: recv/send honour RCVTIMEO/SNDTIMEO instead of not waiting.
+    var blockingCall = false
+    /// A `start...end` call that has not returned yet; later steps before its end run meanwhile.
+    var pendingCall: PendingCall?
 
     struct Failure: Error {
         var message: String
+        /// The script line to blame when it is not the current step's (a blocking call finished later).
+        var line: Int? = nil
     }
 
     /// `config` resolves `--config=FILE` (the CLI reads files; tests pass headers in memory).
@@ -82,10 +95,21 @@ public final class ScriptRunner: @unchecked Sendable {
                 try perform(step)
                 completed += 1
             } catch let failure as Failure {
-                return ScriptReport(failure: "\(file):\(step.location.line): \(failure.message)\n\(context())",
+                return ScriptReport(failure: "\(file):\(failure.line ?? step.location.line): \(failure.message)\n\(context())",
                                     stepsCompleted: completed)
             } catch {
                 return ScriptReport(failure: "\(file):\(step.location.line): \(error)", stepsCompleted: completed)
+            }
+        }
+        if let pending = pendingCall {
+            pendingCall = nil
+            do {
+                try finish(pending)
+            } catch let failure as Failure {
+                return ScriptReport(failure: "\(file):\(failure.line ?? pending.line): \(failure.message)\n\(context())",
+                                    stepsCompleted: completed)
+            } catch {
+                return ScriptReport(failure: "\(file):\(pending.line): \(error)", stepsCompleted: completed)
             }
         }
         return ScriptReport(failure: nil, stepsCompleted: completed)
@@ -95,6 +119,10 @@ public final class ScriptRunner: @unchecked Sendable {
 
     private func perform(_ step: Step) throws {
         let (start, end) = times(of: step)
+        if let pending = pendingCall, start > pending.deadline {
+            pendingCall = nil
+            try finish(pending)
+        }
         switch step.kind {
         case .inbound(let packet):
             try advance(to: start)
@@ -103,7 +131,15 @@ public final class ScriptRunner: @unchecked Sendable {
             try expect(packet, earliest: start, latest: end)
         case .call(let call):
             try advance(to: start)
-            try perform(call, returnsBy: end)
+            guard case .blocking = step.time else {
+                try finish(self.start(call, returnsBy: end, blocking: false, line: step.location.line))
+                return
+            }
+            if let pending = pendingCall {
+                throw Failure(message: "\(call.name)(…) starts while \(pending.call.name)(…) (line \(pending.line)) is still blocked")
+            }
+            let pending = self.start(call, returnsBy: end, blocking: true, line: step.location.line)
+            if end > start { pendingCall = pending } else { try finish(pending) }
         case .assertion(let text):
             try advance(to: start)
             try evaluateAssertion(text)
@@ -151,7 +187,7 @@ public final class ScriptRunner: @unchecked Sendable {
         var options: [TCPOption] = []
         if case .exactly(let list) = spec.options { options = list }
         let segment = TCPSegment(
-            sourcePort: remotePort, destinationPort: localPort, seq: spec.sequence.start, ackNumber: ack,
+            sourcePort: remotePort, destinationPort: connectingPort[remotePort] ?? localPort, seq: spec.sequence.start, ackNumber: ack,
             flags: flags, window: spec.window ?? 65535, options: options, payload: payload[...])
         peer.inject(segment, to: Self.deviceAddress)
         network.run(until: network.now)
@@ -175,6 +211,7 @@ public final class ScriptRunner: @unchecked Sendable {
         let tcp = packet.tcp
         let remotePort = tcp.destinationPort
         if tcp.flags.contains(.syn) { deviceISN[remotePort] = (tcp.seq, spec.sequence.start) }
+        if tcp.flags.contains(.syn) && !tcp.flags.contains(.ack) { connectingPort[remotePort] = tcp.sourcePort }
         let mapping = deviceISN[remotePort] ?? (tcp.seq, tcp.seq)
         let relativeSeq = mapping.script + (tcp.seq - mapping.real)
         var problems: [String] = []

@@ -62,17 +62,25 @@ public enum TCPState: UInt8, CaseIterable, Sendable, CustomStringConvertible {
     /// Both names, as traces print them: `eFIN_WAIT_1 [FIN-WAIT-1]`.
     public var description: String { "\(freeRTOSName) [\(rfcName)]" }
 
-    /// Parses either spelling (`eCLOSE_WAIT`, `CLOSE-WAIT`, `CLOSE_WAIT`, `closeWait`).
+    /// Parses either spelling (`eCLOSE_WAIT`, `CLOSE-WAIT`, `CLOSE_WAIT`, `closeWait`). FreeRTOS names are
+    /// matched first, so `eSYN_RECEIVED` is eSYN_RECEIVED; an RFC name shared by two states (`SYN-RECEIVED`)
+    /// means the one FreeRTOS enters last (eSYN_RECEIVED, not the transient eSYN_FIRST).
     public init?(name: String) {
         let key = name.uppercased().replacingDashes()
-        for state in TCPState.allCases {
-            if state.freeRTOSName.uppercased() == key || state.rfcName.replacingDashes() == key
-                || "E" + state.rfcName.replacingDashes() == key
-                || String(describing: state.caseName).uppercased() == name.uppercased()
-            {
-                self = state
-                return
-            }
+        if let state = TCPState.allCases.first(where: { $0.freeRTOSName.uppercased() == key }) {
+            self = state
+            return
+        }
+        if let state = TCPState.allCases.first(where: { $0.caseName.uppercased() == key }) {
+            self = state
+            return
+        }
+        let rfcKey = key.hasPrefix("E") && !key.hasPrefix("ESTABLISHED") ? String(key.dropFirst()) : key
+        if let state = TCPState.allCases.reversed().first(where: {
+            $0.rfcName.replacingDashes() == key || $0.rfcName.replacingDashes() == rfcKey
+        }) {
+            self = state
+            return
         }
         return nil
     }

@@ -117,3 +117,158 @@ struct RunnerTests {
         #expect(report.passed, "\(report.failure ?? "")")
     }
 }
+
+@Suite("scenario runner: sets, defines, blocking calls")
+struct RunnerExtensionTests {
+    static let listener = """
+        --personality=freertos
+        0      socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
+        +0     bind(3, ..., 8080) = 0
+        +0     listen(3, 1) = 0
+
+        """
+    static let accepted = listener + """
+        +0.1   < S 0:0(0) win 64240 <mss 1460>
+        +0     > S. 0:0(0) ack 1 <...>
+        +0.01  < . 1:1(0) ack 1 win 502
+        +0     accept(3, ..., ...) = 4
+
+        """
+
+    @Test func socketSetCallsBindANameAndSelectReturnsTheBits() throws {
+        let report = try Fixtures.run(Self.listener + """
+            +0     FreeRTOS_CreateSocketSet() = set
+            +0     FreeRTOS_FD_SET(3, set, eSELECT_READ|eSELECT_EXCEPT) = ...
+            +0     FreeRTOS_select(set, 0) = 0
+            +0.1   < S 0:0(0) win 64240 <mss 1460>
+            +0     > S. 0:0(0) ack 1 <...>
+            +0.01  < . 1:1(0) ack 1 win 502
+            +0     FreeRTOS_select(set, 0) = 1
+            +0     FreeRTOS_select(set, 0) = eSELECT_READ
+            +0     FreeRTOS_FD_ISSET(3, set) = eSELECT_READ
+            +0     FreeRTOS_FD_CLR(3, set, eSELECT_READ) = ...
+            +0     FreeRTOS_select(set, 0) = 0
+            """)
+        #expect(report.passed, "\(report.failure ?? "")")
+    }
+
+    @Test func selectReportsTheWrongBitsAsAFailure() throws {
+        let report = try Fixtures.run(Self.accepted + """
+            +0     FreeRTOS_CreateSocketSet() = set
+            +0     FreeRTOS_FD_SET(4, set, 7) = ...
+            +0     FreeRTOS_select(set, 0) = eSELECT_EXCEPT
+            """)
+        #expect(report.failure?.hasPrefix("test.pkt:11: FreeRTOS_select(…) returned 2, expected eSELECT_EXCEPT") == true,
+                "\(report.failure ?? "")")
+    }
+
+    @Test func anUnknownSocketSetIsAnError() throws {
+        let report = try Fixtures.run(Self.listener + """
+            +0     FreeRTOS_select(nope, 0) = 0
+            """)
+        #expect(report.failure?.contains("unknown socket set 'nope'") == true, "\(report.failure ?? "")")
+    }
+
+    @Test func aBlockedSelectTimesOutWithZero() throws {
+        let report = try Fixtures.run(Self.accepted + """
+            +0     FreeRTOS_CreateSocketSet() = set
+            +0     FreeRTOS_FD_SET(4, set, eSELECT_READ) = ...
+            +0...+2 FreeRTOS_select(set, 2000) = 0
+            """)
+        #expect(report.passed, "\(report.failure ?? "")")
+    }
+
+    @Test func definesAreSubstitutedInArguments() throws {
+        let report = try Fixtures.run("""
+            --personality=freertos
+            -D PORT=3301
+            -D TIMEOUT=1500
+            0      socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
+            +0     bind(3, ..., PORT) = 0
+            +0     listen(3, 1) = 0
+            +0     FreeRTOS_setsockopt(3, 0, FREERTOS_SO_RCVTIMEO, [TIMEOUT], 4) = 0
+            +0...+1.5 accept(3, ..., ...) = -1 EAGAIN
+            +0.1   < S 0:0(0) win 64240 <mss 1460>
+            +0     > S. 0:0(0) ack 1 <...>
+            """)
+        #expect(report.passed, "\(report.failure ?? "")")
+    }
+
+    @Test func aBlockingRecvHonoursRCVTIMEO() throws {
+        let report = try Fixtures.run(Self.accepted + """
+            +0     FreeRTOS_setsockopt(4, 0, FREERTOS_SO_RCVTIMEO, [2000], 4) = 0
+            +0...+2 recv(4, ..., 100, 0) = 0
+            +0     recv(4, ..., 100, 0) = 0
+            """)
+        #expect(report.passed, "\(report.failure ?? "")")
+        let early = try Fixtures.run(Self.accepted + """
+            +0     FreeRTOS_setsockopt(4, 0, FREERTOS_SO_RCVTIMEO, [2000], 4) = 0
+            +0...+1 recv(4, ..., 100, 0) = 0
+            """)
+        #expect(early.failure?.hasPrefix("test.pkt:10: recv(…) is still blocked") == true, "\(early.failure ?? "")")
+    }
+
+    @Test func packetsRunWhileABlockingCallWaits() throws {
+        let report = try Fixtures.run(Self.listener + """
+            0.1...0.11 accept(3, ..., ...) = 4
+            0.1    < S 0:0(0) win 64240 <mss 1460>
+            +0     > S. 0:0(0) ack 1 <...>
+            +0.01  < . 1:1(0) ack 1 win 502
+            +0.1   %{ assert state(4) == eESTABLISHED }%
+            """)
+        #expect(report.passed, "\(report.failure ?? "")")
+        let early = try Fixtures.run(Self.listener + """
+            0.1...0.5 accept(3, ..., ...) = 4
+            0.1    < S 0:0(0) win 64240 <mss 1460>
+            +0     > S. 0:0(0) ack 1 <...>
+            +0.01  < . 1:1(0) ack 1 win 502
+            """)
+        #expect(early.failure?.hasPrefix("test.pkt:5: timing error: accept(…) returned at t=0.110000") == true,
+                "\(early.failure ?? "")")
+    }
+
+    @Test func inboundSegmentsReachAConnectingSocketOnItsEphemeralPort() throws {
+        let report = try Fixtures.run("""
+            --personality=freertos
+            0      socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
+            0...0.1 connect(3, ..., 40000) = 0
+            0      > S 0:0(0) <...>
+            0.1    < S. 0:0(0) ack 1 win 64240 <mss 1460>
+            +0     > . 1:1(0) ack 1
+            +0     %{ assert state(3) == eESTABLISHED }%
+            """)
+        #expect(report.passed, "\(report.failure ?? "")")
+    }
+
+    @Test func freeRTOSStateNamesAreExact() throws {
+        let report = try Fixtures.run(Self.listener + """
+            +0.1   < S 0:0(0) win 64240 <mss 1460>
+            +0     > S. 0:0(0) ack 1 <...>
+            +0     %{ assert state(4) == eSYN_RECEIVED and state(4) != eSYN_FIRST }%
+            +0     FreeRTOS_connstatus(4) = eSYN_RECEIVED
+            """)
+        #expect(report.passed, "\(report.failure ?? "")")
+    }
+
+    @Test func aFailedAssertionShowsTheValuesItRead() throws {
+        let report = try Fixtures.run(Self.accepted + """
+            +0     %{ assert state(4) == eCLOSE_WAIT and usChildCount(3) == 1 }%
+            """)
+        #expect(report.failure?.hasSuffix("(state(4) = eESTABLISHED, usChildCount(3) = 1)") == false && report.failure?.contains("(state(4) = eESTABLISHED, usChildCount(3) = 1)") == true, "\(report.failure ?? "")")
+    }
+}
+
+@Suite("scenario runner: errno aliases")
+struct ErrnoAliasTests {
+    @Test func eWouldBlockAndEAgainAreTheSameErrno() throws {
+        let report = try Fixtures.run("""
+            --personality=freertos
+            0      socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
+            +0     FreeRTOS_setsockopt(3, 0, FREERTOS_SO_RCVTIMEO, [0], 4) = 0
+            +0     connect(3, ..., 40000) = -pdFREERTOS_ERRNO_EWOULDBLOCK
+            +0     > S 0:0(0) <...>
+            +0     connect(3, ..., 40000) = -1 EINPROGRESS
+            """)
+        #expect(report.passed, "\(report.failure ?? "")")
+    }
+}

@@ -245,3 +245,22 @@ struct SynReceivedTests {
         #expect(h.state == .synReceived)
     }
 }
+
+@Suite("state names")
+struct StateNameTests {
+    @Test(arguments: TCPState.allCases)
+    func everyFreeRTOSNameParsesToItsState(state: TCPState) {
+        #expect(TCPState(name: state.freeRTOSName) == state)
+    }
+
+    @Test func rfcAndSwiftSpellingsParse() {
+        #expect(TCPState(name: "CLOSE-WAIT") == .closeWait)
+        #expect(TCPState(name: "CLOSE_WAIT") == .closeWait)
+        #expect(TCPState(name: "closeWait") == .closeWait)
+        #expect(TCPState(name: "SYN-RECEIVED") == .synReceived)
+        #expect(TCPState(name: "SYN-SENT") == .connectSyn)
+        #expect(TCPState(name: "ESTABLISHED") == .established)
+        #expect(TCPState(name: "eESTABLISHED") == .established)
+        #expect(TCPState(name: "NOT-A-STATE") == nil)
+    }
+}
