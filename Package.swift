@@ -38,7 +38,7 @@ let package = Package(
                 "Simulation", "PcapIO", "ScenarioRunner",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
-        .executableTarget(name: "tcpsim-bench", dependencies: ["Simulation", "PcapIO"]),
+        .executableTarget(name: "tcpsim-bench", dependencies: ["Simulation", "PcapIO", "ScenarioRunner"]),
         // Tests.
         .testTarget(name: "TCPWireTests", dependencies: ["TCPWire"]),
         .testTarget(name: "SimClockTests", dependencies: ["SimClock"]),

@@ -43,6 +43,10 @@ public enum ScriptOption: Hashable, Sendable {
     case toleranceMicroseconds(Int64)
     /// `--seed=N`
     case seed(UInt64)
+    /// `--device_app=terminal-server[:VARIANT]` or `--device_app=echo:PORT`: a built-in app on the device.
+    case deviceApp(String)
+    /// `--peer_app=NAME:ARGUMENTS`: a live simulated host application (a second remote host).
+    case peerApp(String)
 }
 
 /// A time in a script: seconds written as `0.1`, either from the start of the run or, with `+`, from the

@@ -114,8 +114,9 @@ public struct ScenarioParser: Sendable {
         }
     }
 
-    static let optionNames = ["personality", "config", "tolerance_usecs", "seed"]
-    static let optionsExpected = "an option (--personality, --config, --tolerance_usecs, --seed or -D NAME=value)"
+    static let optionNames = ["personality", "config", "tolerance_usecs", "seed", "device_app", "peer_app"]
+    static let optionsExpected =
+        "an option (--personality, --config, --tolerance_usecs, --seed, --device_app, --peer_app or -D NAME=value)"
 
     mutating func parseOptionLine(into script: inout Script) throws(ScenarioError) {
         lexer.reset(to: current.location)
@@ -174,7 +175,8 @@ public struct ScenarioParser: Sendable {
         }
         let valueLocation = Self.moved(word.location, by: word.text.prefix(2 + name.count + 1))
         guard let value, !value.isEmpty else {
-            let example = name == "personality" ? "freertos|rfc" : name == "config" ? "FILE" : "N"
+            let example = name == "personality" ? "freertos|rfc" : name == "config" ? "FILE"
+                : name == "device_app" || name == "peer_app" ? "NAME[:ARGUMENTS]" : "N"
             throw error("'--\(name)=\(example)'", at: word.location, found: "'\(Self.shortened(word.text))'")
         }
         let found = "'\(Self.shortened(String(value)))'"
@@ -186,6 +188,10 @@ public struct ScenarioParser: Sendable {
             script.options.append(.personality(personality))
         case "config":
             script.options.append(.config(String(value)))
+        case "device_app":
+            script.options.append(.deviceApp(String(value)))
+        case "peer_app":
+            script.options.append(.peerApp(String(value)))
         case "tolerance_usecs":
             guard let n = Self.integer(String(value)), n <= UInt64(Int64.max) else {
                 throw error("a number of microseconds", at: valueLocation, found: found)

@@ -62,6 +62,8 @@ extension ScriptOption: CustomStringConvertible {
         case .config(let file): "--config=\(file)"
         case .toleranceMicroseconds(let n): "--tolerance_usecs=\(n)"
         case .seed(let n): "--seed=\(n)"
+        case .deviceApp(let app): "--device_app=\(app)"
+        case .peerApp(let app): "--peer_app=\(app)"
         }
     }
 }

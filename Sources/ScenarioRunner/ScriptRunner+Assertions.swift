@@ -21,7 +21,8 @@ enum AssertionValue: Equatable, CustomStringConvertible {
 /// `%{ assert state(3) == eFIN_WAIT_1 and flags(3).finAcked }%`: a small expression language evaluated on the
 /// device's sockets at that instant. Operands: numbers, state names, `true`/`false`, and `state(N)`,
 /// `flags(N).bFinAcked` (also `finAcked`, `finSent`, `finRecv`, `finLast`, `userShutdown`), `usChildCount(N)`,
-/// `usBacklog(N)`, `rx(N)`, `tx(N)`, `timeout(N)` (ticks), `connected(N)`; operators `== != < <= > >=`,
+/// `usBacklog(N)`, `rx(N)`, `tx(N)`, `timeout(N)` (ticks), `connected(N)`, `select(N)` (the socket's select bits
+/// for its interest mask, as a number: READ 1, WRITE 2, EXCEPT 4; `eSELECT_READ` … may be written); operators `== != < <= > >=`,
 /// `not`, `and`, `or`, parentheses.
 struct AssertionEvaluator {
     let tokens: [String]
@@ -133,6 +134,9 @@ struct AssertionEvaluator {
         if let number = Int64(token) { return .integer(number) }
         if token == "true" || token == "pdTRUE" { return .boolean(true) }
         if token == "false" || token == "pdFALSE" { return .boolean(false) }
+        if let bits = ["eSELECT_READ": 1, "eSELECT_WRITE": 2, "eSELECT_EXCEPT": 4, "eSELECT_INTR": 8][token] {
+            return .integer(Int64(bits))
+        }
         if peek == "(" {
             position += 1
             guard let argument = peek, let number = Int(argument) else {
@@ -178,8 +182,9 @@ struct AssertionEvaluator {
         case "tx": return .integer(Int64((connection?.unsentCount ?? 0) + (connection?.bytesInFlight ?? 0)))
         case "timeout": return .integer(Int64(connection?.rtos.timeoutTicks ?? 0))
         case "connected": return .boolean(stack.rtosIsConnected(socket))
+        case "select": return .integer(Int64(stack.rtosSelectBits(socket).rawValue))
         default:
-            throw failure("unknown function '\(function)' (expected state, flags, usChildCount, usBacklog, rx, tx, timeout, connected)")
+            throw failure("unknown function '\(function)' (expected state, flags, usChildCount, usBacklog, rx, tx, timeout, connected, select)")
         }
     }
 }

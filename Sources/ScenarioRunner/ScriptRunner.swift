@@ -60,10 +60,12 @@ public final class ScriptRunner: @unchecked Sendable {
     }
 
     /// `config` resolves `--config=FILE` (the CLI reads files; tests pass headers in memory).
-    public init(script: Script, file: String, config: ((String) throws -> IPConfig)? = nil) throws {
+    /// `defaultPersonality` applies when the script has no `--personality` option (plain packetdrill scripts).
+    public init(script: Script, file: String, config: ((String) throws -> IPConfig)? = nil,
+                defaultPersonality: Scenario.Personality = .freertos) throws {
         self.script = script
         self.file = file
-        var personality = Scenario.Personality.freertos
+        var personality = defaultPersonality
         var seed: UInt64 = 1
         var toleranceMicros: Int64 = 4000
         var ipConfig = IPConfig.defaults
@@ -71,6 +73,7 @@ public final class ScriptRunner: @unchecked Sendable {
             switch option {
             case .personality(let value): personality = value
             case .seed(let value): seed = value
+            case .deviceApp, .peerApp: break  // started by `startApps()`
             case .toleranceMicroseconds(let value): toleranceMicros = value
             case .config(let path):
                 guard let config else { throw RunnerError("\(file): --config=\(path) needs a configuration reader") }
@@ -90,6 +93,11 @@ public final class ScriptRunner: @unchecked Sendable {
     /// Runs every step; returns the report (never throws on a failing expectation).
     public func run() -> ScriptReport {
         var completed = 0
+        do {
+            try startApps()
+        } catch {
+            return ScriptReport(failure: "\(error)", stepsCompleted: 0)
+        }
         for step in script.steps {
             do {
                 try perform(step)
@@ -259,7 +267,11 @@ public final class ScriptRunner: @unchecked Sendable {
     /// What the model was doing: every device socket and its pending timer.
     func context() -> String {
         let lines = personality == .freertos ? device.rtosNetstat() : device.stack.netstat().map(\.description)
-        return (["  at t=\(network.now): device sockets:"] + lines.map { "    " + $0 }).joined(separator: "\n")
+        var formatter = TimelineFormatter()
+        let formatted = network.trace.map { formatter.format($0) }  // whole trace: sequence numbers stay relative
+        let recent = formatted.suffix(6).map { "    " + $0.trimmingWhitespace() }
+        return (["  at t=\(network.now): device sockets:"] + lines.map { "    " + $0 }
+            + (recent.isEmpty ? [] : ["  last events:"] + recent)).joined(separator: "\n")
     }
 }
 

@@ -124,3 +124,49 @@ public struct TimelineFormatter {
         return left ? padding + text : text + padding
     }
 }
+
+/// The per-socket state timeline of a run: for every socket of every host, its states in order with the time
+/// and cause of each change.
+///
+/// ```
+/// device #3  0.000000 eTCP_LISTEN (FreeRTOS_listen())
+///            0.100000 eSYN_FIRST (received SYN)
+///            …
+/// ```
+public struct StateTimeline: CustomStringConvertible {
+    public struct Entry: Hashable, Sendable {
+        public var host: String
+        public var connection: ConnectionID
+        public var transitions: [StateTransition]
+    }
+
+    public private(set) var entries: [Entry] = []
+
+    public init(_ events: [TraceEvent]) {
+        var index: [String: Int] = [:]
+        for event in events {
+            guard case .transition(_, let host, let transition) = event else { continue }
+            let key = "\(host) \(transition.connection.rawValue)"
+            if let position = index[key] {
+                entries[position].transitions.append(transition)
+            } else {
+                index[key] = entries.count
+                entries.append(Entry(host: host, connection: transition.connection, transitions: [transition]))
+            }
+        }
+    }
+
+    public var description: String {
+        var lines: [String] = []
+        for entry in entries {
+            let label = "\(entry.host) \(entry.connection)"
+            for (offset, transition) in entry.transitions.enumerated() {
+                let prefix = offset == 0 ? label : String(repeating: " ", count: label.count)
+                let time = String(repeating: " ", count: max(0, 11 - transition.time.description.count))
+                    + transition.time.description
+                lines.append("\(prefix) \(time) \(transition.to.freeRTOSName) [\(transition.to.rfcName)] (\(transition.cause))")
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+}

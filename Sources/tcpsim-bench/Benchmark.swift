@@ -3,6 +3,9 @@ import Foundation
 import PcapIO
 import SimClock
 import Simulation
+import IPConfig
+import Scenario
+import ScenarioRunner
 import TCPCore
 import TCPSockets
 import TCPWire
@@ -19,6 +22,7 @@ struct Benchmark {
         if wants("demo") { demo() }
         if wants("stall") { stall() }
         if wants("keepalive") { keepAlive() }
+        if wants("scenarios") { scenarios() }
         if let lossy = arguments.first(where: { $0.hasPrefix("--lossy-seed=") }) {
             lossySeed(UInt64(lossy.dropFirst("--lossy-seed=".count)) ?? 0)
         }
@@ -108,6 +112,61 @@ struct Benchmark {
         let probes = network.eventsProcessed - before
         print(String(format: "keep-alive: %d idle connections (%d established) over 1 h virtual in %.3f s wall (%d events: %d packets, %d timers)",
                      count, established, seconds, probes, network.deliveries, network.timerEvents))
+    }
+
+    /// Parses and runs every `Fixtures/scenarios/**/*.pkt` (from the current directory), then one generated
+    /// 10,000-line script; best of 5 each.
+    static func scenarios() {
+        let manager = FileManager.default
+        let root = "Fixtures/scenarios"
+        let files = (manager.enumerator(atPath: root)?.allObjects as? [String] ?? [])
+            .filter { $0.hasSuffix(".pkt") }.sorted()
+        let sources = files.compactMap { name -> (String, String)? in
+            guard let text = try? String(contentsOfFile: root + "/" + name, encoding: .utf8) else { return nil }
+            return (name, text)
+        }
+        func run(_ name: String, _ source: String) -> Bool {
+            guard let script = try? Script.parse(source, file: name) else { return false }
+            let defaultPersonality: Scenario.Personality = name.hasPrefix("packetdrill/") ? .rfc : .freertos
+            guard let runner = try? ScriptRunner(script: script, file: name, config: { path in
+                IPConfigHeader(parsing: (try? String(contentsOfFile: path, encoding: .utf8)) ?? "", fileName: path).config
+            }, defaultPersonality: defaultPersonality) else { return false }
+            runner.network.recordsTrace = false
+            return runner.run().passed
+        }
+        var best = Double.infinity
+        var passed = 0
+        for _ in 0..<5 {
+            var count = 0
+            best = min(best, measure { count = sources.filter { run($0.0, $0.1) }.count })
+            passed = count
+        }
+        print(String(format: "scenarios: %d fixtures parsed and run in %.1f ms wall (best of 5; %d passed)",
+                     sources.count, best * 1000, passed))
+        var lines = [
+            "--personality=freertos",
+            "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3",
+            "+0 setsockopt(3, SOL_SOCKET, FREERTOS_SO_REUSE_LISTEN_SOCKET, [1], 4) = 0",
+            "+0 bind(3, ..., 3301) = 0",
+            "+0 listen(3, 1) = 0",
+            "+0.1 < S 0:0(0) win 64240 <mss 1460>",
+            "+0 > S. 0:0(0) ack 1 <...>",
+            "+0.01 < . 1:1(0) ack 1 win 502",
+            "+0 accept(3, ..., ...) = 3",
+        ]
+        var seq = 1
+        while lines.count < 10_000 {
+            lines.append("+0.01 < P. \(seq):\(seq + 10)(10) ack 1 win 502")
+            lines.append("+0 > . 1:1(0) ack \(seq + 10)")
+            lines.append("+0 recv(3, ..., 100) = 10")
+            seq += 10
+        }
+        let big = lines.joined(separator: "\n") + "\n"
+        var bestBig = Double.infinity
+        var bigPassed = false
+        for _ in 0..<5 { bestBig = min(bestBig, measure { bigPassed = run("big.pkt", big) }) }
+        print(String(format: "scenarios: a %d-line script parsed and run in %.1f ms wall (best of 5; %@)",
+                     lines.count, bestBig * 1000, bigPassed ? "passed" : "FAILED"))
     }
 
     static func lossySeed(_ seed: UInt64) {

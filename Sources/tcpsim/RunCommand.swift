@@ -26,7 +26,10 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "Write the run's capture to this file.")
     var pcap: String?
 
-    @Flag(help: "Print the timeline of the run.")
+    @Flag(help: "Print every event of the run as it happens (segments, calls, state changes, timers).")
+    var events = false
+
+    @Flag(help: "Print the per-socket state timeline after the run.")
     var timeline = false
 
     @Option(name: .long, help: "Write the run's trace to this file.")
@@ -59,8 +62,9 @@ struct RunCommand: ParsableCommand {
             for link in runner.network.links { link.stages.insert(PcapRecorder(sink: capture), at: 0) }
         }
         var formatter = TimelineFormatter()
-        if timeline { runner.network.onTrace = { print(formatter.format($0)) } }
+        if events { runner.network.onTrace = { print(formatter.format($0)) } }
         let report = runner.run()
+        if timeline { print(StateTimeline(runner.network.trace)) }
         try capture?.close()
         if let trace { try writeTrace(runner.network.trace, to: trace) }
         if let failure = report.failure {
@@ -68,7 +72,7 @@ struct RunCommand: ParsableCommand {
             print(failure, to: &standardError)
             throw ExitCode(1)
         }
-        print("\(script): \(report.stepsCompleted) steps passed")
+        print("\(script): \(report.stepsCompleted) \(report.stepsCompleted == 1 ? "step" : "steps") passed")
     }
 }
 

@@ -64,3 +64,16 @@ struct RunOutputTests {
         #expect(bad.error == "Error: --format expects text or json, found 'xml'\n")
     }
 }
+
+@Suite("tcpsim run timeline")
+struct RunTimelineTests {
+    @Test func theTimelineListsEachSocketsStatesWithCauses() throws {
+        let result = try CLI.run(["run", "Fixtures/scenarios/readme-first-scenario.pkt", "--timeline"], in: RunCommandTests.root)
+        #expect(result.status == 0)
+        let lines = result.output.split(separator: "\n").map(String.init)
+        #expect(lines.first == "device #3    0.000000 eTCP_LISTEN [LISTEN] (FreeRTOS_listen())")
+        #expect(lines.contains("             1.110000 eFIN_WAIT_1 [FIN-WAIT-1] (FreeRTOS_shutdown(): FIN sent)"))
+        let events = try CLI.run(["run", "Fixtures/scenarios/readme-first-scenario.pkt", "--events"], in: RunCommandTests.root)
+        #expect(events.output.contains("192.0.2.2.3301 > 192.0.2.1.40002: R. 0:0(0) ack 1 win 64240"))
+    }
+}
