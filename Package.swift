@@ -27,7 +27,7 @@ let package = Package(
         .target(name: "Devices", dependencies: ["TCPWire", "SimClock"], swiftSettings: optimize),
         .target(name: "Simulation", dependencies: ["TCPSockets", "Devices"], swiftSettings: [.swiftLanguageMode(.v5)] + optimize),
         .target(name: "Scenario", dependencies: ["TCPWire", "SimClock"], swiftSettings: optimize),
-        .target(name: "ScenarioRunner", dependencies: ["Scenario", "Simulation"], swiftSettings: [.swiftLanguageMode(.v5)] + optimize),
+        .target(name: "ScenarioRunner", dependencies: ["Scenario", "Simulation", "SimClock", "TCPCore", "TCPSockets"], swiftSettings: [.swiftLanguageMode(.v5)] + optimize),
         // OS adapters.
         .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
         .target(name: "PcapIO", dependencies: ["CPcap", "Devices", "SimClock"]),

@@ -1,4 +1,5 @@
 import Scenario
+import SimClock
 import Simulation
 import TCPCore
 import TCPSockets
@@ -180,11 +181,18 @@ struct AssertionEvaluator {
         case "usBacklog", "backlog": return .integer(Int64(stack.backlog(of: socket)))
         case "rx": return .integer(Int64(connection?.readableCount ?? 0))
         case "tx": return .integer(Int64((connection?.unsentCount ?? 0) + (connection?.bytesInFlight ?? 0)))
-        case "timeout": return .integer(Int64(connection?.rtos.timeoutTicks ?? 0))
+        case "timeout": return .integer(Int64(stack.rtosTimeoutTicks(of: socket)))
         case "connected": return .boolean(stack.rtosIsConnected(socket))
         case "select": return .integer(Int64(stack.rtosSelectBits(socket).rawValue))
+        case "wakeup":
+            let now = runner.network.now
+            let deadline = stack.parameters.personality == .freeRTOS ? stack.rtosWakeup(of: socket) : connection?.nextDeadline
+            return .integer(deadline.map { ($0 - now).nanoseconds / 1_000_000 } ?? -1)
+        case "idle":
+            guard let connection else { return .integer(-1) }
+            return .integer((runner.network.now - connection.rtos.lastActivity).nanoseconds / 1_000_000)
         default:
-            throw failure("unknown function '\(function)' (expected state, flags, usChildCount, usBacklog, rx, tx, timeout, connected, select)")
+            throw failure("unknown function '\(function)' (expected state, flags, usChildCount, usBacklog, rx, tx, timeout, wakeup, idle, connected, select)")
         }
     }
 }

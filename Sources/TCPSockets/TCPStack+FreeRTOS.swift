@@ -71,6 +71,21 @@ extension TCPStack {
         return SimInstant(nanoseconds: (lastTimerTick + max(1, shortest)) * tickNanoseconds)
     }
 
+    /// The socket's `usTimeout` as FreeRTOS would show it now: the ticks left before its next check, or 0
+    /// when none is scheduled.
+    public func rtosTimeoutTicks(of id: SocketID) -> Int {
+        guard let stamp = timerStamps[id] else { return 0 }
+        return Int(max(0, stamp.wake - ipTicks))
+    }
+
+    /// When the IP task will next check the socket, or nil when no timer is scheduled: the remaining ticks
+    /// counted from the last timer pass (passes in the same millisecond count a tick each, so this can be
+    /// earlier than the nominal timeout).
+    public func rtosWakeup(of id: SocketID) -> SimInstant? {
+        guard timerStamps[id] != nil else { return nil }
+        return SimInstant(nanoseconds: (lastTimerTick + Int64(rtosTimeoutTicks(of: id))) * tickNanoseconds)
+    }
+
     /// Records the absolute wake-up of a socket whose TCB set a new `usTimeout`.
     ///
     /// FreeRTOS keeps `usTimeout` per socket and subtracts the ticks of every pass from all of them. Every

@@ -416,7 +416,7 @@ extension TCPStack {
                 if flags.userShutdown { bits.append("bUserShutdown") }
                 if !bits.isEmpty { line += " [" + bits.joined(separator: " ") + "]" }
                 line += " rx \(connection.readableCount) tx \(connection.unsentCount + connection.bytesInFlight)"
-                line += " timeout \(flags.timeoutTicks) ticks"
+                line += " timeout \(rtosTimeoutTicks(of: id)) ticks"
             } else {
                 line += " \(state.freeRTOSName)"
             }

@@ -132,6 +132,24 @@ struct RunnerTests {
         #expect(report.failure?.hasPrefix("test.pkt:9: assertion failed: assert state(3) == eCLOSE_WAIT or usChildCount(3) > 0") == true)
     }
 
+    @Test func timersAreVisibleToAssertions() throws {
+        // After the shutdown FIN the socket sleeps on the 20 s grid; idle time counts from the FIN.
+        let passing = try Fixtures.run(Self.reuseHandshake + """
+            +0     shutdown(3, SHUT_RDWR) = 0
+            +0     > F. 1:1(0) ack 1
+            +0     %{ assert wakeup(3) == 20000 and idle(3) == 0 }%
+            +2.5   %{ assert idle(3) == 2500 and wakeup(3) == 17500 }%
+            """)
+        #expect(passing.passed, "\(passing.failure ?? "")")
+        let failing = try Fixtures.run(Self.reuseHandshake + """
+            +0     shutdown(3, SHUT_RDWR) = 0
+            +0     > F. 1:1(0) ack 1
+            +2.5   %{ assert idle(3) < 1000 }%
+            """)
+        #expect(failing.failure?.contains("assertion failed: assert idle(3) < 1000 (idle(3) = 2500)") == true,
+                "\(failing.failure ?? "")")
+    }
+
     @Test func aSecondClientGetsARstWhileTheReuseSocketIsConnected() throws {
         let report = try Fixtures.run(Self.reuseHandshake + """
             +0.5   < S 100:100(0) win 64240 <mss 1460> port 40002
