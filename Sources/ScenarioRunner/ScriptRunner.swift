@@ -177,7 +177,7 @@ public final class ScriptRunner: @unchecked Sendable {
         if time > network.now { network.run(until: time) }
         now = max(now, time)
         if let extra = unconsumed.first, extra.time + tolerance < now {
-            throw Failure(message: "error handling packet: unexpected outbound packet \(describe(extra.packet)) at t=\(extra.time)")
+            throw Failure(message: "error handling packet: unexpected outbound packet \(describe(relative(extra.packet))) at t=\(extra.time)")
         }
     }
 
@@ -241,7 +241,7 @@ public final class ScriptRunner: @unchecked Sendable {
         guard problems.isEmpty else {
             var actual = tcp
             actual.seq = relativeSeq
-            throw Failure(message: "error handling packet: expected \(describe(spec)) vs actual \(describe(actual)) (\(problems.joined(separator: ", ")) differ)")
+            throw Failure(message: "error handling packet: expected \(describe(spec)) vs actual \(describe(actual)) (differs in \(problems.joined(separator: ", ")))")
         }
     }
 
@@ -263,6 +263,13 @@ public final class ScriptRunner: @unchecked Sendable {
     }
 
     func describe(_ packet: TCPPacket) -> String { describe(packet.tcp) }
+
+    /// The device's segment with its sequence number as the script counts it (relative to the SYN it matched).
+    func relative(_ packet: TCPPacket) -> TCPSegment {
+        var segment = packet.tcp
+        if let mapping = deviceISN[segment.destinationPort] { segment.seq = mapping.script + (segment.seq - mapping.real) }
+        return segment
+    }
 
     /// What the model was doing: every device socket and its pending timer.
     func context() -> String {
