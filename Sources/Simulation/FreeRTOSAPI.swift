@@ -218,7 +218,7 @@ extension Host {
     /// `eSELECT_INTR`; a socket in no set has its blocked `FreeRTOS_recv()` return `-pdFREERTOS_ERRNO_EINTR`.
     public func FreeRTOS_SignalSocket(_ xSocket: Socket_t) -> BaseType_t {
         guard stack.exists(xSocket) else { return -pdFREERTOS_ERRNO_EINVAL }
-        if let set = rtosSets.values.first(where: { stack.rtosSetMembers($0.id).contains(xSocket) }) {
+        if let set = rtosSets.values.first(where: { stack.rtosIsMember(xSocket, of: $0.id) }) {
             rtosSignal(set)
         } else {
             rtosSignal(xSocket)

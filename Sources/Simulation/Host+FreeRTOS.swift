@@ -250,7 +250,7 @@ extension Host {
 
     /// `FreeRTOS_FD_ISSET()`: the socket's bits as last evaluated, 0 when it is not in `set`.
     public func rtosFDIsSet(_ socket: SocketID, _ set: FreeRTOSSocketSet) -> SelectEvents {
-        stack.rtosSetMembers(set.id).contains(socket) ? stack.rtosSelectBits(socket) : []
+        stack.rtosIsMember(socket, of: set.id) ? stack.rtosSelectBits(socket) : []
     }
 
     /// `FreeRTOS_SignalSocket()` on a socket in no set: a blocked (or the next blocking) `FreeRTOS_recv()`

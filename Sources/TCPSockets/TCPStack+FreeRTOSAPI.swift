@@ -376,6 +376,9 @@ extension TCPStack {
         return members
     }
 
+    /// Whether socket `id` belongs to select set `set` (see `rtosSetMembers(_:)`).
+    public func rtosIsMember(_ id: SocketID, of set: Int) -> Bool { sockets[id]?.rtos.socketSet == set }
+
     /// The level conditions of `vSocketSelectTCP()` , masked by the interest.
     public func rtosSelectBits(_ id: SocketID) -> SelectEvents {
         guard let socket = sockets[id] else { return [] }
