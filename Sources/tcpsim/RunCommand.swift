@@ -23,6 +23,11 @@ struct RunCommand: ParsableCommand {
     @ArgumentParser.Argument(help: "The script (.pkt).")
     var script: String
 
+    @Option(name: .long, help: ArgumentHelp(
+        "The stack when the script has no --personality line: freertos (FreeRTOS+TCP) or rfc (RFC 9293, for packetdrill scripts).",
+        valueName: "personality"))
+    var personality: String = "freertos"
+
     @Option(name: .long, help: "Write the run's capture to this file.")
     var pcap: String?
 
@@ -39,6 +44,9 @@ struct RunCommand: ParsableCommand {
     var format: String = "text"
 
     func validate() throws {
+        guard Personality(rawValue: personality) != nil else {
+            throw CLIError("--personality expects freertos or rfc, found '\(personality)'")
+        }
         guard format == "text" || format == "json" else {
             throw CLIError("--format expects text or json, found '\(format)'")
         }
@@ -53,10 +61,10 @@ struct RunCommand: ParsableCommand {
             throw CLIError(error.rendered(source: source))
         }
         let directory = URL(fileURLWithPath: script).deletingLastPathComponent().path
-        let runner = try ScriptRunner(script: parsed, file: script) { path in
+        let runner = try ScriptRunner(script: parsed, file: script, config: { path in
             let resolved = FileManager.default.fileExists(atPath: path) ? path : directory + "/" + path
             return try loadIPConfig(resolved)
-        }
+        }, defaultPersonality: Personality(rawValue: personality) ?? .freertos)
         let capture = try pcap.map(openCapture)
         if let capture {
             for link in runner.network.links { link.stages.insert(PcapRecorder(sink: capture), at: 0) }

@@ -12,6 +12,20 @@ struct RunCommandTests {
         #expect(result.output == "Fixtures/scenarios/reuse-shutdown-stall.pkt: 13 steps passed\n")
     }
 
+    @Test func aPacketdrillScriptRunsUnchangedWithTheRFCPersonality() throws {
+        let script = "Fixtures/scenarios/packetdrill/active-close-time-wait.pkt"
+        let rfc = try CLI.run(["run", "--personality", "rfc", script], in: Self.root)
+        #expect(rfc.status == 0, "\(rfc.error)")
+        #expect(rfc.output.hasSuffix("steps passed\n"))
+        // Under the default FreeRTOS personality close() is FreeRTOS_closesocket(), which sends no FIN.
+        let freertos = try CLI.run(["run", script], in: Self.root)
+        #expect(freertos.status == 1)
+        #expect(freertos.error.hasPrefix("\(script):18: error handling packet: expected F. 101:101(0) ack 1"), "\(freertos.error)")
+        let bad = try CLI.run(["run", "--personality", "lwip", script], in: Self.root)
+        #expect(bad.status != 0)
+        #expect(bad.error.contains("--personality expects freertos or rfc, found 'lwip'"), "\(bad.error)")
+    }
+
     @Test func aSyntaxErrorPointsAtLineAndColumnWithACaret() throws {
         let directory = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
