@@ -65,6 +65,7 @@ struct RunCommand: ParsableCommand {
             let resolved = FileManager.default.fileExists(atPath: path) ? path : directory + "/" + path
             return try loadIPConfig(resolved)
         }, defaultPersonality: Personality(rawValue: personality) ?? .freertos)
+        if let trace { try Self.checkWritable(trace) }  // fail before the run, not after it
         let capture = try pcap.map(openCapture)
         if let capture {
             for link in runner.network.links { link.stages.insert(PcapRecorder(sink: capture), at: 0) }
@@ -105,5 +106,12 @@ extension RunCommand {
         } catch {
             throw CLIError("cannot write '\(path)': \(error.localizedDescription)")
         }
+    }
+
+    /// Creates (or truncates) `path`, so that a bad output path is reported with the system's reason.
+    static func checkWritable(_ path: String) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard descriptor >= 0 else { throw CLIError("cannot write '\(path)': \(String(cString: strerror(errno)))") }
+        close(descriptor)
     }
 }

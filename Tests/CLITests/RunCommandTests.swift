@@ -26,6 +26,14 @@ struct RunCommandTests {
         #expect(bad.error.contains("--personality expects freertos or rfc, found 'lwip'"), "\(bad.error)")
     }
 
+    @Test func anUnwritableTraceIsReportedBeforeTheRun() throws {
+        let result = try CLI.run(
+            ["run", "--events", "--trace", "/nonexistent-dir/t.txt", "Fixtures/scenarios/caseflip-echo.pkt"], in: Self.root)
+        #expect(result.status == 1)
+        #expect(result.error == "Error: cannot write '/nonexistent-dir/t.txt': No such file or directory\n", "\(result.error)")
+        #expect(result.output.isEmpty, "nothing ran: \(result.output)")
+    }
+
     @Test func aSyntaxErrorPointsAtLineAndColumnWithACaret() throws {
         let directory = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
