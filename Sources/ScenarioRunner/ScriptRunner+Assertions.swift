@@ -189,7 +189,8 @@ struct AssertionEvaluator {
             let deadline = stack.parameters.personality == .freeRTOS ? stack.rtosWakeup(of: socket) : connection?.nextDeadline
             return .integer(deadline.map { ($0 - now).nanoseconds / 1_000_000 } ?? -1)
         case "idle":
-            guard let connection else { return .integer(-1) }
+            // FreeRTOS's hang-protection clock (prvTCPTouchSocket()); the RFC 9293 machine keeps none.
+            guard let connection, connection.parameters.personality == .freeRTOS else { return .integer(-1) }
             return .integer((runner.network.now - connection.rtos.lastActivity).nanoseconds / 1_000_000)
         default:
             throw failure("unknown function '\(function)' (expected state, flags, usChildCount, usBacklog, rx, tx, timeout, wakeup, idle, connected, select)")

@@ -1,17 +1,7 @@
 import IPConfig
+import SimClock
 import Testing
 
-/// SplitMix64, so each case is reproducible from its seed.
-private struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// A header that exercises every path of the reader.
 private let seedText = """
@@ -48,7 +38,7 @@ private let fragments = [
     "-9223372036854775807 - 1", "UL", "ULL", "LLU",
 ]
 
-private func mutate(_ text: [UInt8], random: inout SplitMix) -> [UInt8] {
+private func mutate(_ text: [UInt8], random: inout SeededRandom) -> [UInt8] {
     var bytes = text
     for _ in 0..<Int.random(in: 1...8, using: &random) {
         let at = bytes.isEmpty ? 0 : Int.random(in: 0...bytes.count, using: &random)
@@ -110,7 +100,7 @@ struct FuzzTests {
 
     @Test(arguments: 0..<200 as Range<UInt64>)
     func mutatedHeadersNeverTrap(seed: UInt64) {
-        var random = SplitMix(state: seed)
+        var random = SeededRandom(seed: seed)
         let original = Array(seedText.utf8)
         for _ in 0..<10 {
             let mutated = mutate(original, random: &random)
@@ -120,7 +110,7 @@ struct FuzzTests {
 
     @Test(arguments: 0..<50 as Range<UInt64>)
     func randomBytesNeverTrap(seed: UInt64) {
-        var random = SplitMix(state: seed &* 7919)
+        var random = SeededRandom(seed: seed &* 7919)
         let bytes = (0..<Int.random(in: 0...600, using: &random)).map { _ in
             // Mostly printable, so that lines look like code.
             Int.random(in: 0..<4, using: &random) == 0

@@ -100,8 +100,8 @@ struct PcapReaderErrorTests {
     @Test func garbageHasABadMagic() throws {
         try withTemporaryDirectory { dir in
             let path = dir + "/garbage.pcap"
-            var generator = SplitMix(seed: 42)
-            try writeBytes([0x12, 0x34, 0x56, 0x78] + (0..<4096).map { _ in generator.nextByte() }, to: path)
+            var generator = SeededRandom(seed: 42)
+            try writeBytes([0x12, 0x34, 0x56, 0x78] + (0..<4096).map { _ in UInt8(truncatingIfNeeded: generator.next()) }, to: path)
             #expect(throws: PcapError.badMagic(path: path, magic: 0x1234_5678)) { try PcapFileReader(path: path) }
             #expect(PcapError.badMagic(path: "x.pcap", magic: 0x1234_5678).description
                 == "'x.pcap' is not a pcap or pcapng file (bad magic 0x12345678)")
@@ -116,11 +116,11 @@ struct PcapReaderErrorTests {
 
     @Test func randomGarbageNeverCrashes() throws {
         try withTemporaryDirectory { dir in
-            var generator = SplitMix(seed: 7)
+            var generator = SeededRandom(seed: 7)
             for round in 0..<200 {
                 // A valid header then random bytes, so libpcap has to parse random records.
                 var bytes = handBuiltPcapHeader(linkType: 1)
-                bytes += (0..<(round * 7 % 300)).map { _ in generator.nextByte() }
+                bytes += (0..<(round * 7 % 300)).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
                 let path = dir + "/random\(round).pcap"
                 try writeBytes(bytes, to: path)
                 let reader = try PcapFileReader(path: path)
@@ -203,15 +203,3 @@ struct PcapReaderErrorTests {
     }
 }
 
-/// A tiny deterministic generator for garbage bytes.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func nextByte() -> UInt8 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return UInt8(truncatingIfNeeded: z ^ (z >> 31))
-    }
-}

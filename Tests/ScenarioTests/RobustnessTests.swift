@@ -38,7 +38,7 @@ private let corpus = [designExample, fixture("passive-close.pkt"), fixture("reus
 struct RobustnessTests {
     @Test(arguments: 0..<300 as Range<UInt64>)
     func randomBytes(seed: UInt64) {
-        var random = SplitMix(state: seed)
+        var random = SeededRandom(seed: seed)
         let alphabet = Array("0123456789 \t\n+-*~.:()[]{}<>,=|\"\\/%xSFRP.abcEN_ackwinport".utf8)
         let count = Int.random(in: 0...160, using: &random)
         var bytes: [UInt8] = []
@@ -71,7 +71,7 @@ struct RobustnessTests {
     }
 
     private func mutated(seed: UInt64) -> String {
-        var random = SplitMix(state: seed &* 7919)
+        var random = SeededRandom(seed: seed &* 7919)
         guard var bytes = corpus.randomElement(using: &random).map({ Array($0.utf8) }) else { return "" }
         let fragments = ["...", "%{", "}%", "/*", "*/", "//", "\"", "\\", "(", ")", "<", ">", "-", "--seed=", "-D", "~", "+", "*", "é", "\n", "99999999999999999999", "0x", "."]
         for _ in 0..<Int.random(in: 1...4, using: &random) {
@@ -137,14 +137,14 @@ struct RoundTripTests {
     /// Random well-formed scripts, built as values: printing then parsing gives them back.
     @Test(arguments: 0..<200 as Range<UInt64>)
     func randomScripts(seed: UInt64) throws {
-        var random = SplitMix(state: seed)
+        var random = SeededRandom(seed: seed)
         let script = randomScript(&random)
         let again = try Script.parse(script.description)
         #expect(again.isEquivalent(to: script), "seed \(seed): \(script.description)")
     }
 }
 
-private func randomScript(_ r: inout SplitMix) -> Script {
+private func randomScript(_ r: inout SeededRandom) -> Script {
     func pick<T>(_ items: [T]) -> T { items[Int.random(in: 0..<items.count, using: &r)] }
     func duration() -> SimDuration { .nanoseconds(pick([0, 1, 1_000, 10_000_000, 100_000_000, 1_000_000_000, 30_000_000_000, 123_456_789])) }
     func offset() -> TimeOffset { TimeOffset(duration(), relative: Bool.random(using: &r)) }

@@ -8,18 +8,12 @@ import Glibc
 import Darwin
 #endif
 
-/// SplitMix64, local to the tests so that a seed means the same run whatever SimClock does.
+/// SimClock's seeded generator with the helpers the property tests use.
 struct TestRandom {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
+    private var base: SeededRandom
+    init(seed: UInt64) { base = SeededRandom(seed: seed) }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { base.next() }
 
     /// Uniform in `0..<bound` (bound > 0).
     mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }

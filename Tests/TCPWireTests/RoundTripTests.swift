@@ -1,3 +1,4 @@
+import SimClock
 import TCPWire
 import Testing
 
@@ -5,7 +6,7 @@ import Testing
 struct RoundTripTests {
     @Test(arguments: 0..<300 as Range<UInt64>)
     func randomPacketsRoundTrip(seed: UInt64) throws {
-        var rng = SplitMix64(seed: seed)
+        var rng = SeededRandom(seed: seed)
         let packet = Generate.packet(&rng)
         let wire = packet.encoded()
         #expect(wire.count == packet.encodedLength, "seed \(seed)")
@@ -16,7 +17,7 @@ struct RoundTripTests {
     }
 
     @Test func everyPayloadSizeUpToAFullSegmentRoundTrips() throws {
-        var rng = SplitMix64(seed: 1460)
+        var rng = SeededRandom(seed: 1460)
         for size in 0...1460 {
             let packet = Generate.packet(&rng, payloadSize: size)
             let parsed = try TCPPacket(parsing: packet.encoded()[...])
@@ -63,7 +64,7 @@ struct RoundTripTests {
     }
 
     @Test func encodeIntoAppendsPacketsBackToBack() throws {
-        var rng = SplitMix64(seed: 99)
+        var rng = SeededRandom(seed: 99)
         let packets = (0..<20).map { _ in Generate.packet(&rng) }
         var buffer: [UInt8] = [0xEE]
         var ranges: [Range<Int>] = []
@@ -128,7 +129,7 @@ struct RoundTripTests {
 
     @Test(arguments: 0..<50 as Range<UInt64>)
     func randomDatagramsRoundTrip(seed: UInt64) throws {
-        var rng = SplitMix64(seed: seed &+ 1000)
+        var rng = SeededRandom(seed: seed &+ 1000)
         let template = Generate.packet(&rng)
         var header = template.ip
         header.protocolNumber = UInt8.random(in: 0...255, using: &rng)

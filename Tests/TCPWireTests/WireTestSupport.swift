@@ -1,19 +1,6 @@
+import SimClock
 import TCPWire
 
-/// SplitMix64 (Steele, Lea, Flood 2014): a tiny seeded generator, so every random test is reproducible.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Hex text to bytes; spaces and newlines are ignored. Only for literals written in tests.
 func bytes(_ hex: String) -> [UInt8] {
@@ -78,7 +65,7 @@ enum Generate {
     /// Kinds with no meaning in `TCPOption`, so `.unknown` round-trips as `.unknown`.
     static let unknownKinds: [UInt8] = [6, 7, 9, 14, 19, 27, 28, 29, 30, 34, 253, 254, 255]
 
-    static func option(_ rng: inout SplitMix64) -> TCPOption {
+    static func option(_ rng: inout SeededRandom) -> TCPOption {
         switch rng.next() % 8 {
         case 0: return .noOperation
         case 1: return .maximumSegmentSize(UInt16.random(in: .min ... .max, using: &rng))
@@ -104,7 +91,7 @@ enum Generate {
     }
 
     /// A random option list of at most 40 bytes, without `.endOfList`.
-    static func options(_ rng: inout SplitMix64) -> [TCPOption] {
+    static func options(_ rng: inout SeededRandom) -> [TCPOption] {
         var list: [TCPOption] = []
         let wanted = Int.random(in: 0...8, using: &rng)
         for _ in 0..<wanted {
@@ -114,7 +101,7 @@ enum Generate {
         return list
     }
 
-    static func packet(_ rng: inout SplitMix64, payloadSize: Int? = nil) -> TCPPacket {
+    static func packet(_ rng: inout SeededRandom, payloadSize: Int? = nil) -> TCPPacket {
         let size = payloadSize ?? Int.random(in: 0...1460, using: &rng)
         let payload = (0..<size).map { _ in UInt8.random(in: 0...255, using: &rng) }
         let ipOptionWords = rng.next() % 4 == 0 ? Int.random(in: 1...10, using: &rng) : 0
