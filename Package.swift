@@ -31,11 +31,14 @@ let package = Package(
         // OS adapters.
         .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
         .target(name: "PcapIO", dependencies: ["CPcap", "Devices", "SimClock"]),
+        .target(name: "CTun"),
+        .target(name: "LiveDevice", dependencies: ["CTun", "Simulation", "PcapIO", "IPConfig", "Devices", "TCPWire"],
+                swiftSettings: [.swiftLanguageMode(.v5)] + optimize),
         // Command line and benchmarks.
         .executableTarget(
             name: "tcpsim",
             dependencies: [
-                "Simulation", "PcapIO", "ScenarioRunner",
+                "Simulation", "PcapIO", "ScenarioRunner", "LiveDevice",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "tcpsim-bench", dependencies: ["Simulation", "PcapIO", "ScenarioRunner"]),

@@ -19,6 +19,7 @@ public final class Host: @unchecked Sendable {
     public let stack: TCPStack
     unowned let network: Network
     var routes: [IPv4Address: (link: InMemoryLink, direction: LinkDirection, host: Int)] = [:]
+    var defaultRoute: (link: InMemoryLink, direction: LinkDirection, host: Int)?
     private var scheduledWake: SimInstant?
 
     private struct Waiter {

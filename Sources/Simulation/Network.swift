@@ -68,6 +68,12 @@ public final class Network: @unchecked Sendable {
         return link
     }
 
+    /// Sends what `host` addresses to hosts it has no link to over its link to `gateway` (a live device sends
+    /// everything in its subnet to the TUN side).
+    public func setDefaultRoute(of host: Host, via gateway: Host) {
+        host.defaultRoute = host.routes[gateway.address]
+    }
+
     /// A seeded generator for a component of this run (fault injectors, apps).
     public func makeRandom() -> SeededRandom { random.fork() }
 
@@ -124,6 +130,12 @@ public final class Network: @unchecked Sendable {
         scheduler.advance(to: time)
     }
 
+    /// The time of the next queued event, if any (a real-time driver sleeps until then).
+    public var nextEventTime: SimInstant? {
+        executor.drain()
+        return scheduler.nextDeadline
+    }
+
     /// Runs for `duration` of virtual time from now.
     public func run(for duration: SimDuration) { run(until: now + duration) }
 
@@ -144,6 +156,32 @@ public final class Network: @unchecked Sendable {
         return true
     }
 
+    // MARK: - Packets from outside
+
+    /// Hands `bytes`, an IPv4 datagram that arrived from outside the simulation (a TUN device) on behalf of
+    /// `peer`, to `host` now: through the link's stages (a pcap recorder sees it), traced, then delivered. A
+    /// malformed datagram reaches the stack, which counts, notes and drops it.
+    public func deliverExternal(_ bytes: [UInt8], from peer: Host, to host: Host) {
+        guard let (link, direction, _) = peer.routes[host.address] else {
+            record(.note(time: now, host: peer.name, StackNote(.dropped, "no link to \(host.address)")))
+            return
+        }
+        if isTracing, let packet = try? TCPPacket(parsing: bytes[...]) {
+            record(.segment(time: now, from: peer.name, to: host.name, packet: packet))
+        }
+        link.transmit(Frame(bytes: bytes, time: now, direction: direction)) { frame in
+            if frame.time <= now {
+                executor.drain()
+                host.deliver(frame)
+                executor.drain()
+            } else {
+                let slot = inFlight.count
+                inFlight.append(frame)
+                schedule(.deliver(host: host.index, slot: slot), at: frame.time)
+            }
+        }
+    }
+
     // MARK: - Plumbing for hosts
 
     func schedule(_ event: Event, at time: SimInstant) { scheduler.schedule(event, at: time) }
@@ -159,7 +197,7 @@ public final class Network: @unchecked Sendable {
     /// Sends `packet` from `host` to the host that owns its destination address, through their link.
     func transmit(_ packet: TCPPacket, from host: Host) {
         let destination = packet.ip.destination
-        guard let (link, direction, target) = host.routes[destination] else {
+        guard let (link, direction, target) = host.routes[destination] ?? host.defaultRoute else {
             record(.note(time: now, host: host.name, StackNote(.dropped, "no route to \(destination)")))
             return
         }

@@ -1,0 +1,83 @@
+#define _GNU_SOURCE
+#include "ctun.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <linux/if.h>
+#include <linux/if_tun.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+int ctun_open(const char *name, char *actual, unsigned long capacity, int *step) {
+    int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        *step = 1;
+        return -1;
+    }
+    struct ifreq request;
+    memset(&request, 0, sizeof request);
+    request.ifr_flags = IFF_TUN | IFF_NO_PI;
+    if (name != NULL) strncpy(request.ifr_name, name, IFNAMSIZ - 1);
+    if (ioctl(fd, TUNSETIFF, &request) < 0) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        *step = 2;
+        return -1;
+    }
+    if (actual != NULL && capacity > 0) {
+        strncpy(actual, request.ifr_name, capacity - 1);
+        actual[capacity - 1] = '\0';
+    }
+    return fd;
+}
+
+int ctun_enter_netns(const char *path) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    int result = setns(fd, CLONE_NEWNET);
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return result;
+}
+
+int ctun_has_net_admin(void) {
+    struct __user_cap_header_struct header = {_LINUX_CAPABILITY_VERSION_3, 0};
+    struct __user_cap_data_struct data[2];
+    memset(data, 0, sizeof data);
+    if (syscall(SYS_capget, &header, data) != 0) return -1;
+    return (data[CAP_NET_ADMIN / 32].effective & (1u << (CAP_NET_ADMIN % 32))) != 0;
+}
+
+int ctun_wait_readable(int fd, long long timeout_ns) {
+    if (timeout_ns < 0) timeout_ns = 0;
+    struct pollfd descriptor = {fd, POLLIN, 0};
+    struct timespec timeout = {(time_t)(timeout_ns / 1000000000LL), (long)(timeout_ns % 1000000000LL)};
+    int result = ppoll(&descriptor, 1, &timeout, NULL);
+    if (result <= 0) return result;
+    return (descriptor.revents & POLLIN) != 0;
+}
+
+static volatile sig_atomic_t stop_signal = 0;
+
+static void on_stop(int signal_number) { stop_signal = signal_number; }
+
+void ctun_install_stop_handlers(void) {
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = on_stop;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = 0;
+    sigaction(SIGINT, &action, NULL);
+    sigaction(SIGTERM, &action, NULL);
+    sigaction(SIGHUP, &action, NULL);
+}
+
+int ctun_stop_signal(void) { return stop_signal; }

@@ -1,0 +1,27 @@
+// CTun — the few Linux calls Swift cannot make directly: the TUNSETIFF ioctl, setns(), and signal flags.
+#ifndef TCPSIM_CTUN_H
+#define TCPSIM_CTUN_H
+
+/// Opens /dev/net/tun and attaches it to a TUN interface named `name` (IFF_TUN | IFF_NO_PI), non-blocking and
+/// close-on-exec. On success returns the file descriptor and writes the kernel's interface name (at most
+/// `capacity` - 1 bytes) to `actual`. On failure returns -1 and sets `*step` to 1 when opening /dev/net/tun
+/// failed and to 2 when the ioctl failed; errno says why.
+int ctun_open(const char *name, char *actual, unsigned long capacity, int *step);
+
+/// Moves the calling thread into the network namespace at `path` (e.g. /run/netns/NAME); 0 or -1 with errno.
+int ctun_enter_netns(const char *path);
+
+/// Whether the calling process has CAP_NET_ADMIN in its effective set: 1, 0, or -1 when unknown.
+int ctun_has_net_admin(void);
+
+/// Waits with ppoll() until `fd` is readable or `timeout_ns` nanoseconds pass; 1 when readable, 0 on timeout,
+/// -1 on error (EINTR when a signal arrived).
+int ctun_wait_readable(int fd, long long timeout_ns);
+
+/// Installs SIGINT, SIGTERM and SIGHUP handlers that only set a flag (no SA_RESTART, so poll() returns EINTR).
+void ctun_install_stop_handlers(void);
+
+/// The signal that asked to stop, or 0.
+int ctun_stop_signal(void);
+
+#endif
