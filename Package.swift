@@ -51,6 +51,7 @@ let package = Package(
         .testTarget(name: "FreeRTOSTests", dependencies: ["Simulation"], swiftSettings: [.swiftLanguageMode(.v5)]),
         .testTarget(name: "PcapIOTests", dependencies: ["PcapIO", "SimClock"]),
         .testTarget(name: "CLITests", dependencies: ["tcpsim"]),
+        .testTarget(name: "LiveDeviceTests", dependencies: ["tcpsim"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario"]),
         .testTarget(name: "ScenarioRunnerTests", dependencies: ["ScenarioRunner"], swiftSettings: [.swiftLanguageMode(.v5)]),
     ]

@@ -186,12 +186,13 @@ public final class LiveDevice {
     public func run(print: @escaping (String) -> Void) -> String {
         self.print = print
         ctun_install_stop_handlers()
-        switch configuration.output {
-        case .quiet: break
-        case .status, .trace:
+        if configuration.output != .quiet {
+            // Trace events are built only when someone reads them, so a quiet device builds no lines at all.
             network.onTrace = { [unowned self] event in
-                if case .segment = event, configuration.output != .trace { return }
-                if case .timer = event, configuration.output != .trace { return }
+                switch event {
+                case .segment, .timer: if configuration.output != .trace { return }
+                default: break
+                }
                 self.print(line(event))
             }
         }

@@ -1,5 +1,5 @@
 import CTun
-import Foundation
+
 
 #if canImport(Glibc)
 import Glibc
@@ -20,7 +20,7 @@ public final class NetworkNamespace {
             throw LiveDeviceError("--netns expects a name of letters, digits, '-', '_' or '.', found '\(name)'")
         }
         self.name = name
-        if FileManager.default.fileExists(atPath: "/run/netns/\(name)") {
+        if access("/run/netns/\(name)", F_OK) == 0 {
             removed = true
             throw LiveDeviceError(
                 "network namespace '\(name)' exists; choose another --netns name or remove it with 'ip netns del \(name)'")

@@ -110,3 +110,28 @@ struct CLITests {
         #expect(!result.output.contains("eESTABLISHED"))
     }
 }
+
+@Suite("tcpsim device option errors")
+struct DeviceOptionTests {
+    @Test(arguments: [
+        (["device"], "needs --netns NAME (a private namespace, recommended) or --tun NAME"),
+        (["device", "--netns", "x", "--app", "ftp"], "--app expects terminal-server, echo, discard or chargen, found 'ftp'"),
+        (["device", "--netns", "x", "--variant", "fast"], "--variant expects one of report, capped, fix-a, fix-b, backlog2, found 'fast'"),
+        (["device", "--netns", "x", "--addr", "192.0.2.300/24"], "--addr expects ADDRESS/PREFIX such as 192.0.2.2/24, found '192.0.2.300/24'"),
+        (["device", "--netns", "x", "--host-addr", "host"], "--host-addr expects an IPv4 address such as 192.0.2.1, found 'host'"),
+        (["device", "--netns", "x", "--duration", "0"], "--duration expects seconds above 0, found 0.0"),
+        (["device", "--netns", "x", "--trace", "--quiet"], "--trace and --quiet exclude each other"),
+    ])
+    func badOptionsAreOneLineErrors(arguments: [String], message: String) throws {
+        let result = try CLI.run(arguments)
+        #expect(result.status != 0)
+        #expect(result.error.contains(message), "\(result.error)")
+    }
+
+    @Test func helpDescribesTheDevice() throws {
+        let result = try CLI.run(["device", "--help"])
+        #expect(result.status == 0)
+        #expect(result.output.contains("--netns <netns>"))
+        #expect(result.output.contains("terminal-server (ports 3301-3305, GET /release?port=N on port 80)"))
+    }
+}

@@ -18,7 +18,8 @@ int ctun_has_net_admin(void);
 /// -1 on error (EINTR when a signal arrived).
 int ctun_wait_readable(int fd, long long timeout_ns);
 
-/// Installs SIGINT, SIGTERM and SIGHUP handlers that only set a flag (no SA_RESTART, so poll() returns EINTR).
+/// Installs SIGINT, SIGTERM and SIGHUP handlers that only set a flag (no SA_RESTART, so poll() returns EINTR),
+/// and unblocks those signals in the calling thread.
 void ctun_install_stop_handlers(void);
 
 /// The signal that asked to stop, or 0.

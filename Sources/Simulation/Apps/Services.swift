@@ -25,7 +25,8 @@ public enum TCPService: String, CaseIterable, Sendable {
         }
     }
 
-    /// RFC 864's pattern: line `n` is 72 printable characters starting at character `n mod 95`, then CR LF.
+    /// RFC 864's pattern as BSD inetd sends it: a ring of the 95 printable ASCII characters from the space; line
+    /// `n` is the 72 characters from position `n mod 95`, then CR LF.
     public static func chargenBytes(lines: Range<Int>) -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(lines.count * 74)
@@ -52,39 +53,58 @@ extension Host {
             rtosListen(listener, backlog: backlog)
             while true {
                 guard case .accepted(let client) = await rtosAccept(listener) else { continue }
+                let peer = stack.connection(of: client)?.remote.description ?? "?"
+                log("\(service.rawValue): client \(peer) accepted on \(client)")
                 spawn("\(service.rawValue)-\(client.rawValue)") { [self] in
-                    switch service {
+                    let (received, sent) = switch service {
                     case .echo: await serveEcho(client)
                     case .discard: await serveDiscard(client)
                     case .chargen: await serveChargen(client)
                     }
+                    log("\(service.rawValue): client \(peer) done: \(received) bytes received, \(sent) sent")
                     rtosCloseSocket(client)
                 }
             }
         }
     }
 
-    private func serveEcho(_ client: SocketID) async {
+    /// Each service returns the bytes it received and sent.
+    private func serveEcho(_ client: SocketID) async -> (Int, Int) {
+        var received = 0
+        var sent = 0
         while true {
             let (result, bytes) = await rtosRecv(client, upTo: Self.serviceReadSize)
-            if result < 0 { return }
-            if result > 0, await rtosSend(client, bytes) < 0 { return }
+            if result < 0 { return (received, sent) }
+            received += bytes.count
+            guard result > 0 else { continue }
+            let written = await rtosSend(client, bytes)
+            if written < 0 { return (received, sent) }
+            sent += Int(written)
         }
     }
 
-    private func serveDiscard(_ client: SocketID) async {
-        while await rtosRecv(client, upTo: Self.serviceReadSize).result >= 0 {}
+    private func serveDiscard(_ client: SocketID) async -> (Int, Int) {
+        var received = 0
+        while case let (result, bytes) = await rtosRecv(client, upTo: Self.serviceReadSize), result >= 0 {
+            received += bytes.count
+        }
+        return (received, 0)
     }
 
-    private func serveChargen(_ client: SocketID) async {
+    private func serveChargen(_ client: SocketID) async -> (Int, Int) {
         var line = 0
+        var received = 0
+        var sent = 0
         while true {
             // Stop once the client closed or reset (a FIN makes FreeRTOS_recv() negative only after its data).
-            let (result, _) = await rtosRecv(client, upTo: Self.serviceReadSize, dontWait: true)
-            if result < 0 { return }
+            let (result, bytes) = await rtosRecv(client, upTo: Self.serviceReadSize, dontWait: true)
+            if result < 0 { return (received, sent) }
+            received += bytes.count
             let chunk = TCPService.chargenBytes(lines: line..<line + 20)
             line = (line + 20) % 95
-            if await rtosSend(client, chunk) < 0 { return }
+            let written = await rtosSend(client, chunk)
+            if written < 0 { return (received, sent) }
+            sent += Int(written)
         }
     }
 }
