@@ -41,7 +41,7 @@ let package = Package(
                 "Simulation", "PcapIO", "ScenarioRunner", "LiveDevice",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
-        .executableTarget(name: "tcpsim-bench", dependencies: ["Simulation", "PcapIO", "ScenarioRunner"]),
+        .executableTarget(name: "tcpsim-bench", dependencies: ["Simulation", "PcapIO", "ScenarioRunner", "LiveDevice", "CTun"]),
         // Tests.
         .testTarget(name: "TCPWireTests", dependencies: ["TCPWire", "SimClock"]),
         .testTarget(name: "SimClockTests", dependencies: ["SimClock"]),

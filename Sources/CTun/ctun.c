@@ -89,3 +89,7 @@ void ctun_install_stop_handlers(void) {
 }
 
 int ctun_stop_signal(void) { return stop_signal; }
+
+void ctun_request_stop(void) { stop_signal = -1; }
+
+void ctun_clear_stop(void) { stop_signal = 0; }

@@ -92,7 +92,10 @@ public struct LiveStatistics: Sendable, CustomStringConvertible {
 /// The device is the same model as in virtual time (FreeRTOS personality, the same apps), run by a loop that
 /// sleeps in `ppoll()` until a datagram arrives or the next timer is due. Virtual time is wall-clock time
 /// since start, so traces and the pcap carry real timestamps.
-public final class LiveDevice {
+///
+/// Not thread-safe: one thread at a time (typically `run` on a thread of its own, whose results are read
+/// after it returns). A thread created after `init` runs in the device's namespace.
+public final class LiveDevice: @unchecked Sendable {
     public let configuration: LiveDeviceConfiguration
     public let network: Network
     public let device: Host
@@ -181,10 +184,14 @@ public final class LiveDevice {
         return "\(prefix)nc \(configuration.deviceAddress) \(port)"
     }
 
-    /// Runs until SIGINT/SIGTERM/SIGHUP or the configured duration; prints through `print`.
+    /// Asks `run` (on another thread) to return soon.
+    public static func requestStop() { ctun_request_stop() }
+
+    /// Runs until SIGINT/SIGTERM/SIGHUP, `requestStop()` or the configured duration; prints through `print`.
     /// Returns the stop reason.
     public func run(print: @escaping (String) -> Void) -> String {
         self.print = print
+        ctun_clear_stop()
         ctun_install_stop_handlers()
         if configuration.output != .quiet {
             // Trace events are built only when someone reads them, so a quiet device builds no lines at all.
@@ -208,7 +215,8 @@ public final class LiveDevice {
             network.run(until: now)
             let signal = ctun_stop_signal()
             if signal != 0 {
-                reason = "stopped by signal \(signal == SIGINT ? "SIGINT" : signal == SIGTERM ? "SIGTERM" : "\(signal)")"
+                reason = signal == -1 ? "stopped on request"
+                    : "stopped by signal \(signal == SIGINT ? "SIGINT" : signal == SIGTERM ? "SIGTERM" : "\(signal)")"
                 break
             }
             if let deadline, now >= deadline {

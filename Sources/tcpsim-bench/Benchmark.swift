@@ -23,6 +23,12 @@ struct Benchmark {
         if wants("stall") { stall() }
         if wants("keepalive") { keepAlive() }
         if wants("scenarios") { scenarios() }
+        // Needs root and opens a TUN interface (in a namespace of its own): only when named.
+        if selected.contains("live") {
+            let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().path
+            LiveBenchmark.run(packageRoot: root)
+        }
         if let lossy = arguments.first(where: { $0.hasPrefix("--lossy-seed=") }) {
             lossySeed(UInt64(lossy.dropFirst("--lossy-seed=".count)) ?? 0)
         }

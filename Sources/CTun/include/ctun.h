@@ -22,6 +22,12 @@ int ctun_wait_readable(int fd, long long timeout_ns);
 /// and unblocks those signals in the calling thread.
 void ctun_install_stop_handlers(void);
 
+/// Asks a running device loop to stop, as a signal would (reported as signal -1).
+void ctun_request_stop(void);
+
+/// Clears a stop request (before a new run in the same process).
+void ctun_clear_stop(void);
+
 /// The signal that asked to stop, or 0.
 int ctun_stop_signal(void);
 
