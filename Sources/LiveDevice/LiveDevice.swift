@@ -227,18 +227,15 @@ public final class LiveDevice: @unchecked Sendable {
                 try? capture?.flush()
                 lastFlush = now
             }
+            // Datagrams waiting are taken at once; otherwise poll for a short while (a reply to what the
+            // device just sent usually comes within tens of microseconds, sooner than a sleeping thread wakes),
+            // then sleep in ppoll() until a datagram arrives or the next timer is due.
+            if drain(buffer) > 0 { continue }
             var wait = SimDuration.seconds(1)
             if let next = network.nextEventTime { wait = min(wait, next - now) }
             if let deadline { wait = min(wait, deadline - now) }
-            if tun.waitReadable(timeoutNanoseconds: wait.nanoseconds) {
-                // A burst: up to 256 datagrams before timers run again.
-                for _ in 0..<256 {
-                    guard let count = tun.read(into: buffer) else { break }
-                    let arrival = virtualNow()
-                    if arrival > network.now { network.run(until: arrival) }
-                    receive(Array(buffer[0..<count]))
-                }
-            }
+            if spin(buffer, for: min(wait, Self.spinTime)) { continue }
+            if tun.waitReadable(timeoutNanoseconds: (wait - Self.spinTime).nanoseconds) { _ = drain(buffer) }
         }
         statistics.malformedTCP = device.stack.malformedPackets
         statistics.writeErrors = tun.writeErrors
@@ -247,6 +244,35 @@ public final class LiveDevice: @unchecked Sendable {
     }
 
     // MARK: - Packets from the kernel
+
+    /// How long the loop keeps polling the TUN descriptor before it sleeps.
+    static let spinTime = SimDuration.microseconds(200)
+
+    /// Reads and handles up to 256 waiting datagrams (then timers get their turn); how many there were.
+    /// App tasks run after the burst (`Host.holdWakeups()`), as they would after FreeRTOS's IP task.
+    private func drain(_ buffer: UnsafeMutableRawBufferPointer) -> Int {
+        var handled = 0
+        device.holdWakeups()
+        while handled < 256, let count = tun.read(into: buffer) {
+            let arrival = virtualNow()
+            if arrival > network.now { network.run(until: arrival) }
+            receive(Array(buffer[0..<count]))
+            handled += 1
+        }
+        device.releaseWakeups()
+        network.run(until: network.now)
+        return handled
+    }
+
+    /// Polls with non-blocking reads for up to `time`; whether a datagram came.
+    private func spin(_ buffer: UnsafeMutableRawBufferPointer, for time: SimDuration) -> Bool {
+        guard time > .zero else { return false }
+        let end = virtualNow() + time
+        repeat {
+            if drain(buffer) > 0 { return true }
+        } while virtualNow() < end && ctun_stop_signal() == 0
+        return false
+    }
 
     private func receive(_ bytes: [UInt8]) {
         statistics.packetsIn += 1

@@ -40,6 +40,9 @@ public final class Host: @unchecked Sendable {
     private var receiveHandlers: [SocketID: ([UInt8]) -> Void] = [:]
     private var output = StackOutput()
     private var settling = false
+    /// Socket events whose app wake-ups are held back (see `holdWakeups()`).
+    private var heldEvents: [(SocketID, SocketEvent)] = []
+    private var holdingWakeups = false
 
     init(name: String, index: Int, address: IPv4Address, parameters: TCPParameters, seed: UInt64, network: Network) {
         self.name = name
@@ -150,6 +153,15 @@ public final class Host: @unchecked Sendable {
             }
             swap(&events, &output.events)
             output.removeAll()
+            if holdingWakeups {
+                heldEvents.append(contentsOf: events)
+                events.removeAll(keepingCapacity: true)
+                continue
+            }
+            if !heldEvents.isEmpty {
+                events = heldEvents + events
+                heldEvents.removeAll(keepingCapacity: true)
+            }
             if !receiveHandlers.isEmpty { runReceiveHandlers() }
             for (socket, _) in events {
                 guard let ids = waitersBySocket[socket] else { continue }
@@ -164,6 +176,19 @@ public final class Host: @unchecked Sendable {
             scheduledWake = deadline
             network.schedule(.hostTimer(host: index, deadline: deadline), at: deadline)
         }
+    }
+
+    /// Holds back the wake-ups of app tasks (and receive handlers) until `releaseWakeups()`: the stack keeps
+    /// processing packets and timers and sending what they produce. A live device holds wake-ups while it
+    /// takes a burst of datagrams from the kernel, as FreeRTOS's IP task, running at a higher priority than
+    /// the application tasks, empties its queue before any of them runs.
+    public func holdWakeups() { holdingWakeups = true }
+
+    /// Wakes the app tasks whose sockets had events while wake-ups were held.
+    public func releaseWakeups() {
+        guard holdingWakeups else { return }
+        holdingWakeups = false
+        settle()
     }
 
     private func removeWaiter(_ id: Int) {

@@ -24,12 +24,14 @@ enum LiveBenchmark {
         }
         let large = IPConfigHeader(parsing: (try? String(contentsOfFile: packageRoot + "/Fixtures/configs/large-windows.h", encoding: .utf8)) ?? "",
                                    fileName: "large-windows.h").config
+        let system = systemCongestionControl()
         session(name: "64 KiB windows", config: large) {
-            discard(megabytes: 100, label: "64 KiB windows")
+            discard(megabytes: 100, label: "64 KiB windows", congestion: "cubic")
+            if system != "cubic" { discard(megabytes: 100, label: "64 KiB windows", congestion: system) }
             roundTrips(count: 20_000)
         }
         session(name: "default windows", config: .defaults) {
-            discard(megabytes: 100, label: "default 2 x MSS window")
+            discard(megabytes: 100, label: "default 2 x MSS window", congestion: "cubic")
             echo(megabytes: 1)
             roundTrips(count: 20_000)
         }
@@ -52,6 +54,7 @@ enum LiveBenchmark {
         }
         let thread = Thread { _ = live.run(print: { _ in }) }
         thread.stackSize = 8 << 20
+        thread.name = "device-loop"
         thread.start()
         body()
         LiveDevice.requestStop()
@@ -60,9 +63,19 @@ enum LiveBenchmark {
         live.close()
     }
 
-    private static func connect(port: UInt16) -> Int32? {
+    /// The namespace's default TCP congestion control (`bbr` on this machine class).
+    private static func systemCongestionControl() -> String {
+        let text = (try? String(contentsOfFile: "/proc/sys/net/ipv4/tcp_congestion_control", encoding: .utf8)) ?? ""
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// A connected client socket; `congestion` picks its TCP congestion control (`TCP_CONGESTION`).
+    private static func connect(port: UInt16, congestion: String? = nil) -> Int32? {
         for _ in 0..<100 {
             let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            if let congestion {
+                _ = congestion.withCString { setsockopt(fd, Int32(IPPROTO_TCP), TCP_CONGESTION, $0, socklen_t(strlen($0))) }
+            }
             var address = sockaddr_in()
             address.sin_family = sa_family_t(AF_INET)
             address.sin_port = port.bigEndian
@@ -86,8 +99,8 @@ enum LiveBenchmark {
         return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 
-    private static func discard(megabytes: Int, label: String) {
-        guard let fd = connect(port: 9) else { return }
+    private static func discard(megabytes: Int, label: String, congestion: String) {
+        guard let fd = connect(port: 9, congestion: congestion) else { return }
         defer { close(fd) }
         let block = [UInt8](repeating: 0x5A, count: 65536)
         let total = megabytes << 20
@@ -102,8 +115,8 @@ enum LiveBenchmark {
         var byte: UInt8 = 0
         _ = recv(fd, &byte, 1, 0)  // the device's FIN: everything was read
         let seconds = now() - start
-        print(String(format: "live discard (%@): %d MiB Linux → device in %.3f s = %.2f Gbit/s",
-                     label, megabytes, seconds, Double(total) * 8 / seconds / 1e9))
+        print(String(format: "live discard (%@, Linux %@): %d MiB Linux → device in %.3f s = %.2f Gbit/s",
+                     label, congestion, megabytes, seconds, Double(total) * 8 / seconds / 1e9))
     }
 
     private static func echo(megabytes: Int) {
