@@ -90,6 +90,21 @@ void ctun_install_stop_handlers(void) {
 
 int ctun_stop_signal(void) { return stop_signal; }
 
+int ctun_pin_to_cpu(int cpu) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    return sched_setaffinity(0, sizeof set, &set);
+}
+
+int ctun_unpin(void) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    long count = sysconf(_SC_NPROCESSORS_ONLN);
+    for (long cpu = 0; cpu < count && cpu < CPU_SETSIZE; cpu++) CPU_SET((int)cpu, &set);
+    return sched_setaffinity(0, sizeof set, &set);
+}
+
 void ctun_request_stop(void) { stop_signal = -1; }
 
 void ctun_clear_stop(void) { stop_signal = 0; }

@@ -206,8 +206,7 @@ public final class LiveDevice: @unchecked Sendable {
         network.run(until: virtualNow())
         startApps()
         let deadline = configuration.duration.map { virtualNow() + $0 }
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 65_536, alignment: 16)
-        defer { buffer.deallocate() }
+        var buffer = DatagramBuffer(capacity: max(configuration.ipConfig.networkMTU, 576))
         var lastFlush = virtualNow()
         var reason = ""
         while true {
@@ -230,12 +229,12 @@ public final class LiveDevice: @unchecked Sendable {
             // Datagrams waiting are taken at once; otherwise poll for a short while (a reply to what the
             // device just sent usually comes within tens of microseconds, sooner than a sleeping thread wakes),
             // then sleep in ppoll() until a datagram arrives or the next timer is due.
-            if drain(buffer) > 0 { continue }
+            if drain(&buffer) > 0 { continue }
             var wait = SimDuration.seconds(1)
             if let next = network.nextEventTime { wait = min(wait, next - now) }
             if let deadline { wait = min(wait, deadline - now) }
-            if spin(buffer, for: min(wait, Self.spinTime)) { continue }
-            if tun.waitReadable(timeoutNanoseconds: (wait - Self.spinTime).nanoseconds) { _ = drain(buffer) }
+            if spin(&buffer, for: min(wait, Self.spinTime)) { continue }
+            if tun.waitReadable(timeoutNanoseconds: (wait - Self.spinTime).nanoseconds) { _ = drain(&buffer) }
         }
         statistics.malformedTCP = device.stack.malformedPackets
         statistics.writeErrors = tun.writeErrors
@@ -250,13 +249,13 @@ public final class LiveDevice: @unchecked Sendable {
 
     /// Reads and handles up to 256 waiting datagrams (then timers get their turn); how many there were.
     /// App tasks run after the burst (`Host.holdWakeups()`), as they would after FreeRTOS's IP task.
-    private func drain(_ buffer: UnsafeMutableRawBufferPointer) -> Int {
+    private func drain(_ buffer: inout DatagramBuffer) -> Int {
         var handled = 0
         device.holdWakeups()
-        while handled < 256, let count = tun.read(into: buffer) {
+        while handled < 256, let datagram = buffer.read(from: tun) {
             let arrival = virtualNow()
-            if arrival > network.now { network.run(until: arrival) }
-            receive(Array(buffer[0..<count]))
+            if let next = network.nextEventTime, next <= arrival { network.run(until: arrival) }
+            receive(datagram)
             handled += 1
         }
         device.releaseWakeups()
@@ -265,11 +264,11 @@ public final class LiveDevice: @unchecked Sendable {
     }
 
     /// Polls with non-blocking reads for up to `time`; whether a datagram came.
-    private func spin(_ buffer: UnsafeMutableRawBufferPointer, for time: SimDuration) -> Bool {
+    private func spin(_ buffer: inout DatagramBuffer, for time: SimDuration) -> Bool {
         guard time > .zero else { return false }
         let end = virtualNow() + time
         repeat {
-            if drain(buffer) > 0 { return true }
+            if drain(&buffer) > 0 { return true }
         } while virtualNow() < end && ctun_stop_signal() == 0
         return false
     }
@@ -437,6 +436,32 @@ public final class LiveDevice: @unchecked Sendable {
         if configuration.namespace != nil {
             _ = HostCommands.run("ip", namespace + ["link", "set", "dev", "lo", "up"])
         }
+    }
+}
+
+/// Reads datagrams straight into arrays that are then handed on (no copy): the array for the next read is
+/// made only once the previous one has been filled.
+struct DatagramBuffer {
+    let capacity: Int
+    private var next: [UInt8]
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        next = Self.make(capacity)
+    }
+
+    private static func make(_ capacity: Int) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: capacity) { _, count in count = capacity }
+    }
+
+    /// The next datagram, or nil when none is waiting. A datagram longer than `capacity` (more than the
+    /// interface MTU) arrives truncated, and the stack drops it as malformed.
+    mutating func read(from tun: TunDevice) -> [UInt8]? {
+        guard let count = next.withUnsafeMutableBytes({ tun.read(into: $0) }) else { return nil }
+        var datagram = next
+        next = Self.make(capacity)
+        datagram.removeLast(datagram.count - count)
+        return datagram
     }
 }
 

@@ -1,3 +1,4 @@
+import CTun
 import Foundation
 import IPConfig
 import LiveDevice
@@ -30,6 +31,15 @@ enum LiveBenchmark {
             if system != "cubic" { discard(megabytes: 100, label: "64 KiB windows", congestion: system) }
             roundTrips(count: 20_000)
         }
+        if sysconf(Int32(_SC_NPROCESSORS_ONLN)) >= 2 {
+            // The device loop on CPU 1, the client on CPU 0 (lwIP's "pinned" figures).
+            session(name: "64 KiB windows, pinned", config: large, pinDevice: 1) {
+                _ = ctun_pin_to_cpu(0)
+                discard(megabytes: 100, label: "64 KiB windows, pinned", congestion: "cubic")
+                roundTrips(count: 20_000, label: "pinned")
+                _ = ctun_unpin()
+            }
+        }
         session(name: "default windows", config: .defaults) {
             discard(megabytes: 100, label: "default 2 x MSS window", congestion: "cubic")
             echo(megabytes: 1)
@@ -38,7 +48,7 @@ enum LiveBenchmark {
     }
 
     /// Starts a device (echo and discard) in a fresh namespace, runs `body` as its client, and stops it.
-    private static func session(name: String, config: IPConfig, _ body: () -> Void) {
+    private static func session(name: String, config: IPConfig, pinDevice: Int32? = nil, _ body: () -> Void) {
         var settings = LiveDeviceConfiguration()
         settings.apps = [.service(.discard), .service(.echo)]
         settings.ipConfig = config
@@ -52,7 +62,10 @@ enum LiveBenchmark {
             print("live (\(name)): \(error)")
             return
         }
-        let thread = Thread { _ = live.run(print: { _ in }) }
+        let thread = Thread {
+            if let pinDevice { _ = ctun_pin_to_cpu(pinDevice) }
+            _ = live.run(print: { _ in })
+        }
         thread.stackSize = 8 << 20
         thread.name = "device-loop"
         thread.start()
@@ -147,7 +160,7 @@ enum LiveBenchmark {
                      megabytes, seconds, received == data ? "yes" : "NO"))
     }
 
-    private static func roundTrips(count: Int) {
+    private static func roundTrips(count: Int, label: String = "unpinned") {
         guard let fd = connect(port: 7) else { return }
         defer { close(fd) }
         var one: Int32 = 1
@@ -163,7 +176,7 @@ enum LiveBenchmark {
             }
         }
         let seconds = now() - start
-        print(String(format: "live 1-byte echo: %d round trips in %.3f s = %.0f round trips/s (%.1f µs each)",
-                     count, seconds, Double(count) / seconds, seconds / Double(count) * 1e6))
+        print(String(format: "live 1-byte echo (%@): %d round trips in %.3f s = %.0f round trips/s (%.1f µs each)",
+                     label, count, seconds, Double(count) / seconds, seconds / Double(count) * 1e6))
     }
 }

@@ -22,6 +22,12 @@ int ctun_wait_readable(int fd, long long timeout_ns);
 /// and unblocks those signals in the calling thread.
 void ctun_install_stop_handlers(void);
 
+/// Pins the calling thread to CPU `cpu`; 0 or -1 with errno (for benchmarks).
+int ctun_pin_to_cpu(int cpu);
+
+/// Lets the calling thread run on every CPU again.
+int ctun_unpin(void);
+
 /// Asks a running device loop to stop, as a signal would (reported as signal -1).
 void ctun_request_stop(void);
 
