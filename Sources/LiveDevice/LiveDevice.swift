@@ -254,7 +254,7 @@ public final class LiveDevice: @unchecked Sendable {
         device.holdWakeups()
         while handled < 256, let datagram = buffer.read(from: tun) {
             let arrival = virtualNow()
-            if let next = network.nextEventTime, next <= arrival { network.run(until: arrival) }
+            network.run(until: arrival)
             receive(datagram)
             handled += 1
         }

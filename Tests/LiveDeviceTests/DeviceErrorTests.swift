@@ -75,7 +75,7 @@ struct DeviceErrorTests {
         #expect(device.wait(for: 20) { $0.contains("\nready\n") }, "\(device.error)")
         #expect(device.output.contains("reach it with: nc 192.0.2.20 7"))
         let pid = "\(device.process.processIdentifier)"
-        let echo = try run(nsenter, ["-t", pid, "-n", "sh", "-c", "printf 'tun mode\\n' | nc -N -w 5 192.0.2.20 7"])
+        let echo = try run(nsenter, ["-t", pid, "-n", "sh", "-c", "(printf 'tun mode\\n'; sleep 0.5) | nc -q 0 -w 5 192.0.2.20 7"])
         #expect(echo.output == "tun mode\n", "\(echo.error)")
         device.signal(SIGTERM)
         let finished = device.finish(within: 15)

@@ -33,8 +33,9 @@ struct LiveDeviceTests {
 
     @Test func netcatAndPythonClientsGetTheTerminalServersCaseFlippedEcho() throws {
         let device = try DeviceUnderTest("term", ["--app", "terminal-server"])
-        // nc sends a line, waits for the echo (-q: quit 1 s after end of input), and closes.
-        let nc = try device.exec(["sh", "-c", "printf 'Hello, Device\\n' | nc -q 1 -w 2 192.0.2.2 3302"])
+        // nc sends a line and, like someone at a terminal, keeps its input open for a while; then it closes.
+        // (Data and FIN back to back would be handled in one IP-task burst: FIN+ACK before the echo.)
+        let nc = try device.exec(["sh", "-c", "(printf 'Hello, Device\\n'; sleep 0.5) | nc -q 0 -w 5 192.0.2.2 3302"])
         #expect(nc.status == 0, "\(nc.error)")
         #expect(nc.output == "hELLO, dEVICE\n")
         let python = try device.python("""
@@ -160,7 +161,7 @@ struct LiveDeviceTests {
         let pcap = directory.appendingPathComponent("live.pcap").path
         let device = try DeviceUnderTest("pcap", ["--app", "echo", "--pcap", pcap])
         _ = try device.exec(["ping", "-c", "1", "-W", "2", "192.0.2.2"])
-        let nc = try device.exec(["sh", "-c", "printf 'abc\\n' | nc -N -w 5 192.0.2.2 7"])
+        let nc = try device.exec(["sh", "-c", "(printf 'abc\\n'; sleep 0.5) | nc -q 0 -w 5 192.0.2.2 7"])
         #expect(nc.output == "abc\n")
         _ = device.stop()
         guard let tshark = LiveEnvironment.find("tshark") else {
