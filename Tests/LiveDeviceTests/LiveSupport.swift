@@ -67,22 +67,21 @@ final class Running: @unchecked Sendable {
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
-        out.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            guard let self else { return }
-            if data.isEmpty { handle.readabilityHandler = nil }
-            self.lock.withLock { self.outputData.append(data) }
-            self.changed.signal()
-        }
-        err.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            guard let self else { return }
-            if data.isEmpty { handle.readabilityHandler = nil }
-            self.lock.withLock { self.errorData.append(data) }
-            self.changed.signal()
-        }
+        collect(out) { $0.outputData.append($1) }
+        collect(err) { $0.errorData.append($1) }
         process.terminationHandler = { [weak self] _ in self?.changed.signal() }
         try process.run()
+    }
+
+    /// Appends what arrives on `pipe` (under the lock) and wakes waiters.
+    private func collect(_ pipe: Pipe, _ append: @escaping @Sendable (Running, Data) -> Void) {
+        pipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let data = handle.availableData
+            guard let self else { return }
+            if data.isEmpty { handle.readabilityHandler = nil }
+            self.lock.withLock { append(self, data) }
+            self.changed.signal()
+        }
     }
 
     var output: String { lock.withLock { String(decoding: outputData, as: UTF8.self) } }
