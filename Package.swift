@@ -32,13 +32,15 @@ let package = Package(
         .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
         .target(name: "PcapIO", dependencies: ["CPcap", "Devices", "SimClock"]),
         .target(name: "CTun"),
+        .target(name: "Replay", dependencies: ["PcapIO", "Simulation", "IPConfig", "Devices", "TCPWire", "SimClock"],
+                swiftSettings: [.swiftLanguageMode(.v5)]),
         .target(name: "LiveDevice", dependencies: ["CTun", "Simulation", "PcapIO", "IPConfig", "Devices", "TCPWire"],
                 swiftSettings: [.swiftLanguageMode(.v5)] + optimize),
         // Command line and benchmarks.
         .executableTarget(
             name: "tcpsim",
             dependencies: [
-                "Simulation", "PcapIO", "ScenarioRunner", "LiveDevice",
+                "Simulation", "PcapIO", "ScenarioRunner", "LiveDevice", "Replay",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "tcpsim-bench", dependencies: ["Simulation", "PcapIO", "ScenarioRunner", "LiveDevice", "CTun"]),

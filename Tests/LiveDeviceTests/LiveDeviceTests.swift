@@ -150,7 +150,7 @@ struct LiveDeviceTests {
         let device = try DeviceUnderTest("curl", ["--variant", "fix-b"])
         let curl = try device.exec(["curl", "-s", "-m", "5", "http://192.0.2.2/release?port=3302"])
         #expect(curl.status == 0, "\(curl.error)")
-        #expect(curl.output == "port 3302 has no client\n")
+        #expect(curl.output == "port 3302 has no client\r\n")
         _ = device.stop()
     }
 

@@ -224,7 +224,8 @@ public final class TerminalServer: @unchecked Sendable {
             guard request.contains("\r\n\r\n") || request.contains("\n\n") else { continue }
             let body = handle(request: request)
             let status = body.hasPrefix("released") ? "200 OK" : "404 Not Found"
-            let response = "HTTP/1.0 \(status)\r\nContent-Length: \(body.utf8.count + 1)\r\n\r\n\(body)\n"
+            // The reference device's reply, byte for byte (pcaps/S3-stall.pcap).
+            let response = "HTTP/1.0 \(status)\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n\(body)\r\n"
             _ = await device.rtosSend(client, Array(response.utf8))
             device.rtosShutdown(client)
             httpClosing.insert(client)

@@ -1,0 +1,385 @@
+import Devices
+import IPConfig
+import SimClock
+import Simulation
+import TCPCore
+import TCPSockets
+import TCPWire
+
+/// How the device's listening sockets are made when the app is inferred.
+public enum ListenMode: Sendable, Hashable, CustomStringConvertible {
+    /// From the capture: REUSE_LISTEN when a SYN to a port that accepts was refused with RST, else a listener.
+    case automatic
+    /// `FREERTOS_SO_REUSE_LISTEN_SOCKET`: the socket becomes the connection; a fresh one listens after close.
+    case reuse
+    /// A listener with this backlog; children are accepted.
+    case backlog(Int)
+
+    public var description: String {
+        switch self {
+        case .automatic: "auto"
+        case .reuse: "reuse"
+        case .backlog(let count): "backlog:\(count)"
+        }
+    }
+}
+
+/// The timing tolerance: absolute, or a share of the time since the previous packet of the connection.
+public enum ReplayTolerance: Sendable, Hashable, CustomStringConvertible {
+    case absolute(SimDuration)
+    case percent(Double)
+
+    /// The real device's 1 ms tick plus up to 1 ms of driver latency, and nothing more.
+    public static let `default` = ReplayTolerance.absolute(.milliseconds(2))
+
+    /// `5ms`, `2000us`, `0.5s`, `10%`; nil otherwise.
+    public init?(_ text: String) {
+        let units: [(String, Double)] = [("ms", 1e6), ("us", 1e3), ("µs", 1e3), ("ns", 1), ("s", 1e9)]
+        if text.hasSuffix("%"), let value = Double(text.dropLast()), value >= 0, value <= 1000 {
+            self = .percent(value)
+            return
+        }
+        for (suffix, scale) in units where text.hasSuffix(suffix) {
+            guard let value = Double(text.dropLast(suffix.count)), value >= 0, value <= 3600e9 / scale else { return nil }
+            self = .absolute(SimDuration(nanoseconds: Int64(value * scale)))
+            return
+        }
+        return nil
+    }
+
+    func allowance(since previous: SimDuration) -> SimDuration {
+        switch self {
+        case .absolute(let duration): duration
+        case .percent(let share): max(.milliseconds(1), SimDuration(nanoseconds: Int64(Double(previous.nanoseconds) * share / 100)))
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .absolute(let duration): "\(duration)"
+        case .percent(let share): "\(share)%"
+        }
+    }
+}
+
+/// The device's application during a replay.
+public enum ReplayApp: Sendable, Hashable, CustomStringConvertible {
+    /// Inferred from what the device sent (see `ReplayEngine.inferActions`).
+    case inferred
+    /// The shutdown-stall report's terminal server, the app of the reference captures.
+    case terminalServer(TerminalServerVariant)
+
+    public var description: String {
+        switch self {
+        case .inferred: "inferred from the capture"
+        case .terminalServer(let variant): "terminal-server (\(variant.rawValue))"
+        }
+    }
+}
+
+/// What a replay takes besides the capture.
+public struct ReplaySettings: Sendable {
+    public var app: ReplayApp = .inferred
+    public var device: DeviceSelector?
+    public var config: IPConfig = .defaults
+    public var tolerance: ReplayTolerance = .default
+    public var compareWindow = false
+    public var compareOptions = false
+    public var listen: ListenMode = .automatic
+    public var seed: UInt64 = 1
+    /// How long the device's 1 ms tick lasted on the capture's clock. The FreeRTOS POSIX port of the reference
+    /// captures ticks about 1.4 % slow, so its timers (keep-alive, hang protection) fire that much later.
+    public var tickLength: SimDuration = .milliseconds(1)
+    /// Stop the model at this capture time (for the state at a divergence); nil runs to the end.
+    var stopAt: SimDuration?
+
+    public init() {}
+}
+
+/// One scheduled act of the inferred device app.
+struct InferredAction {
+    enum Kind {
+        case send([UInt8])
+        case shutdown
+        case connect
+    }
+    var time: SimDuration
+    var conversation: Int
+    var kind: Kind
+}
+
+/// Runs the model as the device against the capture's peers in virtual time.
+final class ReplayEngine {
+    let capture: Capture
+    let conversations: Conversations
+    let settings: ReplaySettings
+    let network: Network
+    let device: Host
+    private(set) var peers: [IPv4Address: Host] = [:]
+    /// The device socket of each conversation, once the app has it (accepted or connecting).
+    private var sockets: [Int: SocketID] = [:]
+    /// What the app did (for the report): `t=… FreeRTOS_send(#4, 6) …`.
+    private(set) var appLog: [String] = []
+    let reuse: Bool
+    let actions: [InferredAction]
+    /// REUSE ports that accept again: the app must have closed the previous connection's socket first
+    /// (`FreeRTOS_closesocket()` sends nothing, so the capture shows only that the port accepts again).
+    let closes: [(time: SimDuration, conversation: Int)]
+    private var closed: Set<SocketID> = []
+    /// REUSE sockets in use as connections, with their port (listened on afresh once closed).
+    private var reuseSockets: [SocketID: UInt16] = [:]
+    /// Capture time per model time: the device's tick length in milliseconds.
+    private let scale: Double
+
+    init(capture: Capture, conversations: Conversations, settings: ReplaySettings, stages: [LinkStage] = []) {
+        self.capture = capture
+        self.conversations = conversations
+        self.settings = settings
+        network = Network(seed: settings.seed)
+        network.recordsTrace = true
+        device = network.addHost("device", address: conversations.device.address,
+                                 parameters: .freeRTOS(config: settings.config))
+        for conversation in conversations.list where peers[conversation.peer.address] == nil {
+            let peer = network.addHost("peer\(peers.count == 0 ? "" : "\(peers.count + 1)")",
+                                       address: conversation.peer.address)
+            peer.isScripted = true
+            network.connect(peer, device, delay: .zero, stages: stages)
+            peers[conversation.peer.address] = peer
+        }
+        switch settings.listen {
+        case .reuse: reuse = true
+        case .backlog: reuse = false
+        case .automatic: reuse = Self.looksLikeReuse(capture, conversations)
+        }
+        actions = Self.inferActions(capture, conversations)
+        var closes: [(SimDuration, Int)] = []
+        if reuse {
+            var previous: [UInt16: Conversation] = [:]
+            for conversation in conversations.list where !conversation.deviceOpened && conversation.deviceISN != nil {
+                if let before = previous[conversation.device.port] {
+                    closes.append((max(.zero, conversation.firstTime - .microseconds(1)), before.index))
+                }
+                previous[conversation.device.port] = conversation
+            }
+        }
+        self.closes = closes
+        scale = Double(settings.tickLength.nanoseconds) / 1e6
+    }
+
+    /// The model's instant for a capture time, and back.
+    func modelTime(_ time: SimDuration) -> SimInstant { .zero + SimDuration(nanoseconds: Int64((Double(time.nanoseconds) / scale).rounded())) }
+    func captureTime(_ instant: SimInstant) -> SimDuration { SimDuration(nanoseconds: Int64((Double((instant - SimInstant.zero).nanoseconds) * scale).rounded())) }
+
+    /// `FreeRTOS_closesocket()` on a conversation's socket unless the app has closed it already.
+    private func closeIfOpen(_ conversation: Int) {
+        guard let socket = sockets[conversation], !closed.contains(socket) else { return }
+        log("closesocket(\(socket)) inferred: the port accepts again")
+        finish(socket)
+    }
+
+    /// A SYN to a port that accepts connections, answered with RST: the port had no listener then, which is
+    /// what FREERTOS_SO_REUSE_LISTEN_SOCKET does while its connection lives.
+    static func looksLikeReuse(_ capture: Capture, _ conversations: Conversations) -> Bool {
+        let accepting = Set(conversations.listeningPorts(in: capture))
+        return conversations.list.contains { conversation in
+            guard accepting.contains(conversation.device.port), conversation.deviceISN == nil else { return false }
+            return conversation.segments.contains { capture.segments[$0].packet.tcp.flags.contains(.rst) }
+        }
+    }
+
+    /// The app calls the device's own segments imply: new data ⇒ `send()` of it at that time; the device's
+    /// FIN before the peer's ⇒ `shutdown()`; the device's SYN ⇒ `connect()`.
+    static func inferActions(_ capture: Capture, _ conversations: Conversations) -> [InferredAction] {
+        var actions: [InferredAction] = []
+        for conversation in conversations.list {
+            var highest: SeqNumber?
+            var peerFinSeen = false
+            var shutdownDone = false
+            for position in conversation.segments {
+                let segment = capture.segments[position]
+                let tcp = segment.packet.tcp
+                let fromDevice = segment.packet.ip.source == conversation.device.address
+                    && tcp.sourcePort == conversation.device.port
+                guard fromDevice else {
+                    if tcp.flags.contains(.fin) { peerFinSeen = true }
+                    continue
+                }
+                if tcp.flags.contains(.syn), !tcp.flags.contains(.ack) {
+                    actions.append(InferredAction(time: segment.time, conversation: conversation.index, kind: .connect))
+                }
+                var start = tcp.seq + (tcp.flags.contains(.syn) ? 1 : 0)
+                if let highest, highest > start { start = highest }
+                let end = tcp.seq + (tcp.flags.contains(.syn) ? 1 : 0) + tcp.payload.count
+                if !tcp.payload.isEmpty, end > start {
+                    let skip = start - (tcp.seq + (tcp.flags.contains(.syn) ? 1 : 0))
+                    let bytes = Array(tcp.payload.dropFirst(Int(skip)))
+                    actions.append(InferredAction(time: segment.time, conversation: conversation.index, kind: .send(bytes)))
+                    highest = end
+                } else if highest == nil || end > highest! {
+                    highest = end
+                }
+                if tcp.flags.contains(.fin), !peerFinSeen, !shutdownDone {
+                    shutdownDone = true
+                    actions.append(InferredAction(time: segment.time, conversation: conversation.index, kind: .shutdown))
+                }
+            }
+        }
+        return actions.sorted { $0.time < $1.time }
+    }
+
+    // MARK: - Running
+
+    /// Schedules the app and the peers' segments, and runs to the end of the capture (plus the tolerance).
+    func run() {
+        switch settings.app {
+        case .inferred:
+            startListeners()
+            for action in actions { network.at(modelTime(action.time)) { [self] in perform(action) } }
+            for close in closes { network.at(modelTime(close.time)) { [self] in closeIfOpen(close.conversation) } }
+        case .terminalServer(let variant):
+            TerminalServer(device: device, variant: variant).start()
+        }
+        for conversation in conversations.list {
+            for position in conversation.segments {
+                let segment = capture.segments[position]
+                guard segment.packet.ip.source == conversation.peer.address,
+                    segment.packet.tcp.sourcePort == conversation.peer.port
+                else { continue }
+                network.at(modelTime(segment.time)) { [self] in inject(segment, of: conversation) }
+            }
+        }
+        let last = capture.segments.last?.time ?? .zero
+        let end = settings.stopAt ?? (last + settings.tolerance.allowance(since: last) + .milliseconds(1))
+        network.run(until: modelTime(end))
+    }
+
+    private func log(_ text: String) { appLog.append("t=\(format(captureTime(network.now))) \(text)") }
+
+    private func startListeners() {
+        for port in conversations.listeningPorts(in: capture) { listen(on: port) }
+    }
+
+    /// A listening socket on `port` and its accept loop.
+    private func listen(on port: UInt16) {
+        let device = self.device
+        let listener = device.rtosSocket()
+        device.rtosSetTimeouts(listener, receive: .forever, send: .after(.seconds(2)))
+        let backlog: Int
+        if case .backlog(let count) = settings.listen { backlog = count } else { backlog = reuse ? 1 : 8 }
+        if reuse { device.rtosSetOption(listener, .reuseListenSocket(true)) }
+        device.rtosBind(listener, port: port)
+        device.rtosListen(listener, backlog: backlog)
+        device.spawn("replay-accept-\(port)") { [self] in
+            while true {
+                guard case .accepted(let child) = await device.rtosAccept(listener) else { continue }
+                if let remote = device.stack.connection(of: child)?.remote,
+                    let conversation = conversations.list.last(where: { $0.peer == remote && $0.device.port == port && sockets[$0.index] == nil })
+                {
+                    sockets[conversation.index] = child
+                }
+                if child == listener {
+                    // REUSE: the socket is the connection; once it is closed, `finish` listens afresh.
+                    reuseSockets[child] = port
+                    await serve(child)
+                    return
+                }
+                device.spawn("replay-client-\(child.rawValue)") { [self] in await serve(child) }
+            }
+        }
+    }
+
+    /// The app's reading side: reads whatever arrives; once `FreeRTOS_recv()` is negative, closes.
+    private func serve(_ socket: SocketID) async {
+        device.rtosSetTimeouts(socket, receive: .forever)
+        while !closed.contains(socket), await device.rtosRecv(socket, upTo: 65536).result >= 0 {}
+        finish(socket)
+    }
+
+    /// `FreeRTOS_closesocket()`, once per socket; a REUSE port gets a fresh listening socket.
+    private func finish(_ socket: SocketID) {
+        guard closed.insert(socket).inserted else { return }
+        device.rtosCloseSocket(socket)
+        if let port = reuseSockets.removeValue(forKey: socket) { listen(on: port) }
+    }
+
+    private func perform(_ action: InferredAction) {
+        guard let conversation = conversations.list.first(where: { $0.index == action.conversation }) else { return }
+        switch action.kind {
+        case .connect:
+            let socket = device.rtosSocket()
+            device.rtosBind(socket, port: conversation.device.port)
+            sockets[conversation.index] = socket
+            device.spawn("replay-connect-\(conversation.index)") { [self] in
+                if await device.rtosConnect(socket, to: conversation.peer) == 0 { await serve(socket) }
+            }
+        case .send(let bytes):
+            guard let socket = sockets[conversation.index] else {
+                log("send of \(bytes.count) bytes on connection #\(conversation.index): the model has no socket for it")
+                return
+            }
+            device.spawn("replay-send-\(conversation.index)") { [self] in
+                _ = await device.rtosSend(socket, bytes, dontWait: true)
+            }
+        case .shutdown:
+            guard let socket = sockets[conversation.index] else {
+                log("shutdown on connection #\(conversation.index): the model has no socket for it")
+                return
+            }
+            device.rtosShutdown(socket)
+        }
+    }
+
+    // MARK: - Peers
+
+    /// The model's ISN per conversation, from its SYN or SYN+ACK.
+    private var modelISN: [Int: SeqNumber] = [:]
+    private var scanned: [IPv4Address: Int] = [:]
+
+    func modelISN(of conversation: Conversation) -> SeqNumber? {
+        updateModelISNs()
+        return modelISN[conversation.index]
+    }
+
+    private func updateModelISNs() {
+        for (address, peer) in peers {
+            let start = scanned[address] ?? 0
+            for (_, packet) in peer.received.dropFirst(start) where packet.tcp.flags.contains(.syn) {
+                let remote = Endpoint(packet.ip.destination, packet.tcp.destinationPort)
+                if let conversation = conversations.list.last(where: { $0.peer == remote && $0.device.port == packet.tcp.sourcePort
+                    && $0.firstTime <= captureTime(network.now) }) {
+                    modelISN[conversation.index] = packet.tcp.seq
+                }
+            }
+            scanned[address] = peer.received.count
+        }
+    }
+
+    /// Sends a captured peer segment, its acknowledgement moved from the captured device's ISN to the model's.
+    private func inject(_ captured: CapturedSegment, of conversation: Conversation) {
+        guard let peer = peers[conversation.peer.address] else { return }
+        var segment = captured.packet.tcp
+        if segment.flags.contains(.ack), let real = conversation.deviceISN, let model = modelISN(of: conversation) {
+            segment.ackNumber = model + (segment.ackNumber - real)
+            segment.options = segment.options.map { option in
+                guard case .sack(let blocks) = option else { return option }
+                return .sack(blocks.map { SACKBlock(left: model + ($0.left - real), right: model + ($0.right - real)) })
+            }
+        }
+        peer.inject(segment, to: conversation.device.address, ttl: captured.packet.ip.ttl)
+    }
+
+    /// The model's segments to `conversation`'s peer, with times since the capture's start.
+    func modelSegments(of conversation: Conversation) -> [(time: SimDuration, packet: TCPPacket)] {
+        guard let peer = peers[conversation.peer.address] else { return [] }
+        // A later conversation on the same 4-tuple (a new SYN) takes the segments from its start on.
+        let next = conversations.list.first {
+            $0.index > conversation.index && $0.peer == conversation.peer && $0.device == conversation.device
+        }?.firstTime
+        return peer.received.filter { entry in
+            let time = captureTime(entry.time)
+            return entry.packet.tcp.destinationPort == conversation.peer.port
+                && entry.packet.tcp.sourcePort == conversation.device.port
+                && time >= conversation.firstTime && (next.map { time < $0 } ?? true)
+        }.map { (captureTime($0.time), $0.packet) }
+    }
+}

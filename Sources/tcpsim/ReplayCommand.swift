@@ -1,0 +1,147 @@
+import ArgumentParser
+import Foundation
+import PcapIO
+import Replay
+import SimClock
+import Simulation
+
+/// `tcpsim replay`: plays a capture's peers against the model and checks the device's side.
+struct ReplayCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replay",
+        abstract: "Replay a pcap/pcapng capture against the FreeRTOS+TCP model and compare the device's segments.",
+        discussion: """
+            The capture's peers are played to a simulated FreeRTOS+TCP device in virtual time, at their captured \
+            times, with acknowledgement numbers moved onto the model's ISN. The device's application is inferred \
+            from what the device sent: a listening socket on each port that accepted connections (REUSE_LISTEN \
+            when SYNs to such a port were refused with RST, see --listen), send() of each new piece of data at \
+            the time it left, shutdown() where the device sent the first FIN, and recv() until negative, then \
+            closesocket(). Each device segment is compared with the model's: flags, relative seq/ack, length, \
+            payload, timing (--tolerance), and optionally window and options. Exit status 0 when all match.
+
+            Link types: Ethernet (with VLAN tags), raw IPv4, Linux SLL and SLL2, loopback. ARP, IPv6, UDP and \
+            IP fragments are counted and skipped.
+            """)
+
+    @Argument(help: "The capture (pcap or pcapng).")
+    var capture: String
+
+    @Option(help: "The device: IP or IP:PORT (default: the side that answered SYNs with SYN+ACK).")
+    var device: String?
+
+    @Flag(help: "List the capture's connections and the device, then stop.")
+    var list = false
+
+    @Option(help: "A BPF filter, compiled by libpcap (e.g. 'tcp port 3301').")
+    var filter: String?
+
+    @Option(help: "A FreeRTOSIPConfig.h for the model (see 'tcpsim config').")
+    var config: String?
+
+    @Option(help: "Timing tolerance: 2ms (default), 500us, 0.1s, or a percentage of the time since the connection's previous segment (10%).")
+    var tolerance: String = "2ms"
+
+    @Option(help: "The device's app: inferred (default) or terminal-server[:VARIANT], the app of the reference captures.")
+    var app: String = "inferred"
+
+    @Option(help: "Listening sockets of the inferred app: auto, reuse, or backlog:N.")
+    var listen: String = "auto"
+
+    @Option(help: "How long the device's 1 ms tick lasted on the capture's clock, e.g. 1.0136ms for the FreeRTOS POSIX port of pcaps/ (its timers fire that much later).")
+    var tickLength: String = "1ms"
+
+    @Flag(help: "Compare window fields too.")
+    var compareWindow = false
+
+    @Flag(help: "Compare TCP options too.")
+    var compareOptions = false
+
+    @Option(name: .long, help: "Write the model's run to this pcap (on the capture's clock, to open beside it).")
+    var pcap: String?
+
+    @Option(help: "Output format: text or json.")
+    var format: String = "text"
+
+    func validate() throws {
+        guard ReplayTolerance(tolerance) != nil else {
+            throw CLIError("--tolerance expects a time such as 2ms, 500us or 0.1s, or a percentage such as 10%, found '\(tolerance)'")
+        }
+        guard case .absolute(let tick)? = ReplayTolerance(tickLength), tick >= .microseconds(500), tick <= .milliseconds(2) else {
+            throw CLIError("--tick-length expects a duration from 0.5ms to 2ms such as 1.0136ms, found '\(tickLength)'")
+        }
+        guard parsedApp != nil else {
+            throw CLIError("--app expects inferred or terminal-server[:\(TerminalServerVariant.allCases.map(\.rawValue).joined(separator: "|"))], found '\(app)'")
+        }
+        guard parsedListen != nil else { throw CLIError("--listen expects auto, reuse or backlog:N, found '\(listen)'") }
+        guard format == "text" || format == "json" else { throw CLIError("--format expects text or json, found '\(format)'") }
+        if let device, DeviceSelector(device) == nil {
+            throw CLIError("--device expects IP or IP:PORT such as 192.0.2.2:3301, found '\(device)'")
+        }
+    }
+
+    private var parsedApp: ReplayApp? {
+        if app == "inferred" { return .inferred }
+        let parts = app.split(separator: ":", maxSplits: 1).map(String.init)
+        guard parts.first == "terminal-server" else { return nil }
+        guard let variant = TerminalServerVariant(rawValue: parts.count > 1 ? parts[1] : "report") else { return nil }
+        return .terminalServer(variant)
+    }
+
+    private var parsedListen: ListenMode? {
+        switch listen {
+        case "auto": return .automatic
+        case "reuse": return .reuse
+        default:
+            guard listen.hasPrefix("backlog:"), let count = Int(listen.dropFirst("backlog:".count)), (1...64).contains(count) else { return nil }
+            return .backlog(count)
+        }
+    }
+
+    func run() throws {
+        let loaded: Capture
+        do {
+            loaded = try Capture(path: capture, filter: filter)
+        } catch {
+            throw CLIError("\(error)")
+        }
+        var settings = ReplaySettings()
+        settings.device = device.flatMap(DeviceSelector.init)
+        if let config { settings.config = try loadIPConfig(config) }
+        settings.tolerance = ReplayTolerance(tolerance) ?? .default
+        settings.listen = parsedListen ?? .automatic
+        settings.app = parsedApp ?? .inferred
+        if case .absolute(let tick)? = ReplayTolerance(tickLength) { settings.tickLength = tick }
+        settings.compareWindow = compareWindow
+        settings.compareOptions = compareOptions
+        if list {
+            do {
+                let conversations = try Conversations(loaded, device: settings.device)
+                for line in conversations.listing(loaded) { print(line) }
+            } catch {
+                throw CLIError("\(error)")
+            }
+            return
+        }
+        let writer: PcapFileWriter?
+        do {
+            writer = try pcap.map { path throws(PcapError) in try PcapFileWriter(path: path, epochSeconds: loaded.epochSeconds) }
+        } catch {
+            throw CLIError("\(error)")
+        }
+        let report: ReplayReport
+        do {
+            report = try Replay.check(loaded, settings: settings, modelCapture: writer)
+        } catch {
+            throw CLIError("\(error)")
+        }
+        try writer?.close()
+        if format == "json" {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            print(report.text())
+        }
+        if !report.passed { throw ExitCode(1) }
+    }
+}
