@@ -12,7 +12,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "tcpsim", targets: ["tcpsim"]),
-        .library(name: "TCPSimKit", targets: ["Simulation", "PcapIO"]),
+        .library(name: "TCPSimKit", targets: ["Simulation", "PcapIO", "Replay"]),
+        .library(name: "TCPSimReplayTesting", targets: ["ReplayTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -32,6 +33,7 @@ let package = Package(
         .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
         .target(name: "PcapIO", dependencies: ["CPcap", "Devices", "SimClock"]),
         .target(name: "CTun"),
+        .target(name: "ReplayTesting", dependencies: ["Replay", "IPConfig"]),
         .target(name: "Replay", dependencies: ["PcapIO", "Simulation", "IPConfig", "Devices", "TCPWire", "SimClock"],
                 swiftSettings: [.swiftLanguageMode(.v5)]),
         .target(name: "LiveDevice", dependencies: ["CTun", "Simulation", "PcapIO", "IPConfig", "Devices", "TCPWire"],
@@ -54,6 +56,8 @@ let package = Package(
         .testTarget(name: "PcapIOTests", dependencies: ["PcapIO", "SimClock"]),
         .testTarget(name: "CLITests", dependencies: ["tcpsim"]),
         .testTarget(name: "LiveDeviceTests", dependencies: ["tcpsim"]),
+        .testTarget(name: "ReplayTests", dependencies: ["Replay", "ReplayTesting", "PcapIO", "Simulation", "tcpsim"],
+                    swiftSettings: [.swiftLanguageMode(.v5)]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario"]),
         .testTarget(name: "ScenarioRunnerTests", dependencies: ["ScenarioRunner"], swiftSettings: [.swiftLanguageMode(.v5)]),
     ]

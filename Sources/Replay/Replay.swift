@@ -103,7 +103,8 @@ public enum Replay {
     /// model's run (peer and model segments) as a pcap on the capture's own clock.
     public static func check(
         capture path: String, device: String? = nil, config: IPConfig = .defaults,
-        tolerance: ReplayTolerance = .default, filter: String? = nil, listen: ListenMode = .automatic,
+        tolerance: ReplayTolerance = .default, filter: String? = nil, app: ReplayApp = .inferred,
+        listen: ListenMode = .automatic, tickLength: Duration = .milliseconds(1),
         compareWindow: Bool = false, compareOptions: Bool = false, modelCapture: PacketSink? = nil
     ) throws(ReplayError) -> ReplayReport {
         var settings = ReplaySettings()
@@ -116,6 +117,9 @@ public enum Replay {
         settings.config = config
         settings.tolerance = tolerance
         settings.listen = listen
+        settings.app = app
+        let (seconds, attoseconds) = tickLength.components
+        settings.tickLength = SimDuration(nanoseconds: seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
         settings.compareWindow = compareWindow
         settings.compareOptions = compareOptions
         let capture: Capture
