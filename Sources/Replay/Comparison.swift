@@ -1,3 +1,4 @@
+import Scenario
 import SimClock
 import TCPWire
 
@@ -156,16 +157,26 @@ struct Comparator {
     }
 
     private func text(_ segment: TCPSegment, ownISN: SeqNumber?, otherISN: SeqNumber?) -> String {
-        let seq = ownISN.map { UInt32(truncatingIfNeeded: segment.seq - $0) } ?? segment.seq.rawValue
-        var line = "\(segment.flags) \(seq):\(seq &+ UInt32(segment.payload.count))(\(segment.payload.count))"
-        if segment.flags.contains(.ack) {
-            let ack = otherISN.map { UInt32(truncatingIfNeeded: segment.ackNumber - $0) } ?? segment.ackNumber.rawValue
-            line += " ack \(ack)"
-        }
-        line += " win \(segment.window)"
-        if !segment.options.isEmpty { line += " <" + segment.options.map(\.description).joined(separator: ",") + ">" }
-        return line
+        segmentText(segment, ownISN: ownISN, otherISN: otherISN, payload: false)
     }
+}
+
+/// tcpdump's short form, `P. 1:7(6) "hello\n" ack 1 win 63 <nop,nop,TS val 1 ecr 2>` (the payload only with
+/// `payload`), with the sequence number relative to `ownISN` and the acknowledgement to `otherISN` (raw when
+/// unknown) — as packetdrill scripts write segments.
+func segmentText(_ segment: TCPSegment, ownISN: SeqNumber?, otherISN: SeqNumber?, payload: Bool) -> String {
+    let seq = ownISN.map { UInt32(truncatingIfNeeded: segment.seq - $0) } ?? segment.seq.rawValue
+    let flags = segment.flags.intersection([.syn, .fin, .rst, .psh, .urg, .ack])
+    var line = flags.isEmpty ? "-" : "\(flags)"
+    line += " \(seq):\(seq &+ UInt32(segment.payload.count))(\(segment.payload.count))"
+    if payload && !segment.payload.isEmpty { line += " " + quoted(Array(segment.payload)) }
+    if segment.flags.contains(.ack) {
+        let ack = otherISN.map { UInt32(truncatingIfNeeded: segment.ackNumber - $0) } ?? segment.ackNumber.rawValue
+        line += " ack \(ack)"
+    }
+    line += " win \(segment.window)"
+    if !segment.options.isEmpty { line += " <" + segment.options.map(\.description).joined(separator: ",") + ">" }
+    return line
 }
 
 func seconds(_ duration: SimDuration) -> Double { Double(duration.nanoseconds) / 1e9 }

@@ -15,6 +15,18 @@ public enum ListenMode: Sendable, Hashable, CustomStringConvertible {
     /// A listener with this backlog; children are accepted.
     case backlog(Int)
 
+    /// `auto`, `reuse` or `backlog:N` (N from 1 to 64); nil otherwise.
+    public init?(_ text: String) {
+        switch text {
+        case "auto": self = .automatic
+        case "reuse": self = .reuse
+        default:
+            guard text.hasPrefix("backlog:"), let count = Int(text.dropFirst("backlog:".count)), (1...64).contains(count)
+            else { return nil }
+            self = .backlog(count)
+        }
+    }
+
     public var description: String {
         switch self {
         case .automatic: "auto"

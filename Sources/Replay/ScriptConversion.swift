@@ -1,3 +1,4 @@
+import Scenario
 import TCPWire
 
 /// `tcpsim convert`: a capture as an editable script in the scenario language (packetdrill's syntax), so a
@@ -74,7 +75,7 @@ public enum ScriptConversion {
                     reuseOpen = nil
                     listen(at: SimDurationText("+0"))
                 }
-                lines.append("\(time) < \(describe(tcp, ownISN: conversation.peerISN, otherISN: conversation.deviceISN, payload: true))\(portSuffix)")
+                lines.append("\(time) < \(segmentText(tcp, ownISN: conversation.peerISN, otherISN: conversation.deviceISN, payload: true))\(portSuffix)")
                 if tcp.flags.contains(.fin) { peerFin.insert(conversation.index) }
                 // The handshake's last ACK: the app accepts.
                 if accepting, !handshakeDone.contains(conversation.index), conversation.deviceISN != nil,
@@ -105,7 +106,7 @@ public enum ScriptConversion {
                     lines.append("\(time) shutdown(\(socket), SHUT_RDWR) = 0")
                 }
             }
-            lines.append("\(time) > \(describe(tcp, ownISN: conversation.deviceISN, otherISN: conversation.peerISN, payload: true))\(portSuffix)")
+            lines.append("\(time) > \(segmentText(tcp, ownISN: conversation.deviceISN, otherISN: conversation.peerISN, payload: true))\(portSuffix)")
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -120,40 +121,4 @@ public enum ScriptConversion {
         if case .absolute(let duration) = tolerance { return duration.nanoseconds / 1000 }
         return 2000
     }
-
-    /// `P. 1:7(6) "hello\n" ack 1 win 63 <nop,nop,TS val 1 ecr 2>`, with relative numbers.
-    private static func describe(_ segment: TCPSegment, ownISN: SeqNumber?, otherISN: SeqNumber?, payload: Bool) -> String {
-        let seq = ownISN.map { UInt32(truncatingIfNeeded: segment.seq - $0) } ?? segment.seq.rawValue
-        let flags = segment.flags.intersection([.syn, .fin, .rst, .psh, .urg, .ack])
-        var line = flags.isEmpty ? "-" : "\(flags)"
-        line += " \(seq):\(seq &+ UInt32(segment.payload.count))(\(segment.payload.count))"
-        if payload && !segment.payload.isEmpty { line += " " + quoted(Array(segment.payload)) }
-        if segment.flags.contains(.ack) {
-            let ack = otherISN.map { UInt32(truncatingIfNeeded: segment.ackNumber - $0) } ?? segment.ackNumber.rawValue
-            line += " ack \(ack)"
-        }
-        line += " win \(segment.window)"
-        if !segment.options.isEmpty { line += " <" + segment.options.map(\.description).joined(separator: ",") + ">" }
-        return line
-    }
-
-    /// A `"…"` literal: printable ASCII as is, `\n \r \t \" \\`, other bytes as `\xHH`.
-    static func quoted(_ bytes: [UInt8]) -> String {
-        var text = "\""
-        for byte in bytes {
-            switch byte {
-            case 0x0A: text += "\\n"
-            case 0x0D: text += "\\r"
-            case 0x09: text += "\\t"
-            case 0x22: text += "\\\""
-            case 0x5C: text += "\\\\"
-            case 0x20...0x7E: text.append(Character(UnicodeScalar(byte)))
-            default:
-                let hex = String(byte, radix: 16)
-                text += "\\x" + (hex.count == 1 ? "0" : "") + hex
-            }
-        }
-        return text + "\""
-    }
 }
-

@@ -24,7 +24,7 @@ func secondsText(_ duration: SimDuration) -> String {
 }
 
 /// A `"…"` literal for bytes: printable ASCII as is, `\n \r \t \0 \\ \"`, anything else `\xHH`.
-func quoted(_ bytes: [UInt8]) -> String {
+public func quoted(_ bytes: [UInt8]) -> String {
     let hex = Array("0123456789abcdef".unicodeScalars)
     var text = "\""
     for b in bytes {

@@ -35,15 +35,7 @@ struct ConvertCommand: ParsableCommand {
         guard listenMode != nil else { throw CLIError("--listen expects auto, reuse or backlog:N, found '\(listen)'") }
     }
 
-    private var listenMode: ListenMode? {
-        switch listen {
-        case "auto": return .automatic
-        case "reuse": return .reuse
-        default:
-            guard listen.hasPrefix("backlog:"), let count = Int(listen.dropFirst("backlog:".count)), (1...64).contains(count) else { return nil }
-            return .backlog(count)
-        }
-    }
+    private var listenMode: ListenMode? { ListenMode(listen) }
 
     func run() throws {
         var settings = ReplaySettings()

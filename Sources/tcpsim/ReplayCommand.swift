@@ -87,15 +87,7 @@ struct ReplayCommand: ParsableCommand {
         return .terminalServer(variant)
     }
 
-    private var parsedListen: ListenMode? {
-        switch listen {
-        case "auto": return .automatic
-        case "reuse": return .reuse
-        default:
-            guard listen.hasPrefix("backlog:"), let count = Int(listen.dropFirst("backlog:".count)), (1...64).contains(count) else { return nil }
-            return .backlog(count)
-        }
-    }
+    private var parsedListen: ListenMode? { ListenMode(listen) }
 
     func run() throws {
         let loaded: Capture
