@@ -13,6 +13,26 @@ struct ConvertCommand: ParsableCommand {
             --device IP:PORT. The script goes to standard output.
             """)
 
+    @OptionGroup var source: CaptureOptions
+
+    @Option(help: "A FreeRTOSIPConfig.h the script names in its --config option.")
+    var config: String?
+
+    func run() throws {
+        var settings = ReplaySettings()
+        settings.device = source.selector
+        settings.listen = source.listenMode
+        do {
+            let loaded = try Capture(path: source.capture, filter: source.filter)
+            print(try ScriptConversion.script(for: loaded, settings: settings, configPath: config), terminator: "")
+        } catch {
+            throw CLIError("\(error)")
+        }
+    }
+}
+
+/// The options `tcpsim replay` and `tcpsim convert` share: which capture, which part of it, which device.
+struct CaptureOptions: ParsableArguments {
     @Argument(help: "The capture (pcap or pcapng).")
     var capture: String
 
@@ -22,30 +42,16 @@ struct ConvertCommand: ParsableCommand {
     @Option(help: "A BPF filter, compiled by libpcap (e.g. 'tcp port 3301').")
     var filter: String?
 
-    @Option(help: "A FreeRTOSIPConfig.h the script names in its --config option.")
-    var config: String?
-
-    @Option(help: "Listening sockets: auto, reuse, or backlog:N.")
+    @Option(help: "Listening sockets of the inferred app: auto, reuse, or backlog:N.")
     var listen: String = "auto"
 
     func validate() throws {
         if let device, DeviceSelector(device) == nil {
             throw CLIError("--device expects IP or IP:PORT such as 192.0.2.2:3301, found '\(device)'")
         }
-        guard listenMode != nil else { throw CLIError("--listen expects auto, reuse or backlog:N, found '\(listen)'") }
+        guard ListenMode(listen) != nil else { throw CLIError("--listen expects auto, reuse or backlog:N, found '\(listen)'") }
     }
 
-    private var listenMode: ListenMode? { ListenMode(listen) }
-
-    func run() throws {
-        var settings = ReplaySettings()
-        settings.device = device.flatMap(DeviceSelector.init)
-        settings.listen = listenMode ?? .automatic
-        do {
-            let loaded = try Capture(path: capture, filter: filter)
-            print(try ScriptConversion.script(for: loaded, settings: settings, configPath: config), terminator: "")
-        } catch {
-            throw CLIError("\(error)")
-        }
-    }
+    var selector: DeviceSelector? { device.flatMap(DeviceSelector.init) }
+    var listenMode: ListenMode { ListenMode(listen) ?? .automatic }
 }

@@ -23,17 +23,10 @@ struct ReplayCommand: ParsableCommand {
             IP fragments are counted and skipped.
             """)
 
-    @Argument(help: "The capture (pcap or pcapng).")
-    var capture: String
-
-    @Option(help: "The device: IP or IP:PORT (default: the side that answered SYNs with SYN+ACK).")
-    var device: String?
+    @OptionGroup var source: CaptureOptions
 
     @Flag(help: "List the capture's connections and the device, then stop.")
     var list = false
-
-    @Option(help: "A BPF filter, compiled by libpcap (e.g. 'tcp port 3301').")
-    var filter: String?
 
     @Option(help: "A FreeRTOSIPConfig.h for the model (see 'tcpsim config').")
     var config: String?
@@ -43,9 +36,6 @@ struct ReplayCommand: ParsableCommand {
 
     @Option(help: "The device's app: inferred (default) or terminal-server[:VARIANT], the app of the reference captures.")
     var app: String = "inferred"
-
-    @Option(help: "Listening sockets of the inferred app: auto, reuse, or backlog:N.")
-    var listen: String = "auto"
 
     @Option(help: "How long the device's 1 ms tick lasted on the capture's clock, e.g. 1.0136ms for the FreeRTOS POSIX port of pcaps/ (its timers fire that much later).")
     var tickLength: String = "1ms"
@@ -72,11 +62,7 @@ struct ReplayCommand: ParsableCommand {
         guard parsedApp != nil else {
             throw CLIError("--app expects inferred or terminal-server[:\(TerminalServerVariant.allCases.map(\.rawValue).joined(separator: "|"))], found '\(app)'")
         }
-        guard parsedListen != nil else { throw CLIError("--listen expects auto, reuse or backlog:N, found '\(listen)'") }
         guard format == "text" || format == "json" else { throw CLIError("--format expects text or json, found '\(format)'") }
-        if let device, DeviceSelector(device) == nil {
-            throw CLIError("--device expects IP or IP:PORT such as 192.0.2.2:3301, found '\(device)'")
-        }
     }
 
     private var parsedApp: ReplayApp? {
@@ -87,20 +73,19 @@ struct ReplayCommand: ParsableCommand {
         return .terminalServer(variant)
     }
 
-    private var parsedListen: ListenMode? { ListenMode(listen) }
 
     func run() throws {
         let loaded: Capture
         do {
-            loaded = try Capture(path: capture, filter: filter)
+            loaded = try Capture(path: source.capture, filter: source.filter)
         } catch {
             throw CLIError("\(error)")
         }
         var settings = ReplaySettings()
-        settings.device = device.flatMap(DeviceSelector.init)
+        settings.device = source.selector
         if let config { settings.config = try loadIPConfig(config) }
         settings.tolerance = ReplayTolerance(tolerance) ?? .default
-        settings.listen = parsedListen ?? .automatic
+        settings.listen = source.listenMode
         settings.app = parsedApp ?? .inferred
         if case .absolute(let tick)? = ReplayTolerance(tickLength) { settings.tickLength = tick }
         settings.compareWindow = compareWindow
