@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "PcapIO", dependencies: ["CPcap", "Devices", "SimClock"]),
         .target(name: "CTun"),
         .target(name: "ReplayTesting", dependencies: ["Replay", "IPConfig"]),
-        .target(name: "Replay", dependencies: ["PcapIO", "Simulation", "Scenario", "IPConfig", "Devices", "TCPWire", "SimClock"],
+        .target(name: "Replay", dependencies: ["PcapIO", "Simulation", "Scenario", "ScenarioRunner", "IPConfig", "Devices", "TCPWire", "SimClock"],
                 swiftSettings: [.swiftLanguageMode(.v5)]),
         .target(name: "LiveDevice", dependencies: ["CTun", "Simulation", "PcapIO", "IPConfig", "Devices", "TCPWire"],
                 swiftSettings: [.swiftLanguageMode(.v5)] + optimize),

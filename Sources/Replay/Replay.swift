@@ -144,7 +144,7 @@ public enum Replay {
         let matched = rows.filter { $0.status == .match }.count
         var report = ReplayReport(
             capture: capture.path, device: "\(conversations.device)", deviceReason: conversations.deviceReason,
-            listenMode: settings.app != .inferred ? "\(settings.app)"
+            listenMode: !settings.app.isInferred ? "\(settings.app)"
                 : "app inferred from the capture, listening sockets \(settings.listen == .automatic ? "\(engine.reuse ? "reuse" : "listener") (auto)" : "\(settings.listen)")",
             tolerance: "\(settings.tolerance)", captureSummary: capture.summary, rows: rows, compared: compared,
             matched: matched, firstDivergence: nil, appProblems: engine.appLog)

@@ -1,5 +1,7 @@
 import Devices
 import IPConfig
+import Scenario
+import ScenarioRunner
 import SimClock
 import Simulation
 import TCPCore
@@ -75,15 +77,23 @@ public enum ReplayTolerance: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// The device's application during a replay.
-public enum ReplayApp: Sendable, Hashable, CustomStringConvertible {
+public enum ReplayApp: Sendable, CustomStringConvertible {
     /// Inferred from what the device sent (see `ReplayEngine.inferActions`).
     case inferred
+    /// The calls (and assertions) of a script in the scenario language, at their times (`--actions FILE`).
+    case actions(Script, file: String)
     /// The shutdown-stall report's terminal server, the app of the reference captures.
     case terminalServer(TerminalServerVariant)
+
+    var isInferred: Bool {
+        if case .inferred = self { return true }
+        return false
+    }
 
     public var description: String {
         switch self {
         case .inferred: "inferred from the capture"
+        case .actions(_, let file): "the calls of \(file)"
         case .terminalServer(let variant): "terminal-server (\(variant.rawValue))"
         }
     }
@@ -243,14 +253,7 @@ final class ReplayEngine {
 
     /// Schedules the app and the peers' segments, and runs to the end of the capture (plus the tolerance).
     func run() {
-        switch settings.app {
-        case .inferred:
-            startListeners()
-            for action in actions { network.at(modelTime(action.time)) { [self] in perform(action) } }
-            for close in closes { network.at(modelTime(close.time)) { [self] in closeIfOpen(close.conversation) } }
-        case .terminalServer(let variant):
-            TerminalServer(device: device, variant: variant).start()
-        }
+        // The peers' segments first: an actions script runs the network as it goes.
         for conversation in conversations.list {
             for position in conversation.segments {
                 let segment = capture.segments[position]
@@ -258,6 +261,25 @@ final class ReplayEngine {
                     segment.packet.tcp.sourcePort == conversation.peer.port
                 else { continue }
                 network.at(modelTime(segment.time)) { [self] in inject(segment, of: conversation) }
+            }
+        }
+        switch settings.app {
+        case .inferred:
+            startListeners()
+            for action in actions { network.at(modelTime(action.time)) { [self] in perform(action) } }
+            for close in closes { network.at(modelTime(close.time)) { [self] in closeIfOpen(close.conversation) } }
+        case .terminalServer(let variant):
+            TerminalServer(device: device, variant: variant).start()
+        case .actions(let script, let file):
+            let peer = peers.values.sorted { $0.address < $1.address }.first ?? device
+            do {
+                let runner = try ScriptRunner(actions: script, file: file, network: network, device: device, peer: peer)
+                runner.endTime = settings.stopAt.map(modelTime)
+                if let failure = runner.run().failure {
+                    appLog.append(failure.split(separator: "\n").first.map(String.init) ?? failure)
+                }
+            } catch {
+                appLog.append("\(error)")
             }
         }
         let last = capture.segments.last?.time ?? .zero

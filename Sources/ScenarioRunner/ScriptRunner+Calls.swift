@@ -282,7 +282,7 @@ extension ScriptRunner {
         case "connect":
             let socket = try socketArgument(arguments)
             let port = number(arguments, 2).map { UInt16(clamping: $0) } ?? Self.defaultRemotePort
-            return outcome(await device.rtosConnect(socket, to: Endpoint(Self.peerAddress, port)))
+            return outcome(await device.rtosConnect(socket, to: Endpoint(peer.address, port)))
         case "write", "send":
             let socket = try socketArgument(arguments)
             var bytes: [UInt8] = []
@@ -345,7 +345,7 @@ extension ScriptRunner {
                 return CallOutcome(value: Int64(child.rawValue), errno: nil)
             case "connect":
                 let port = number(arguments, 2).map { UInt16(clamping: $0) } ?? Self.defaultRemotePort
-                try await device.connect(try socketArgument(arguments), to: Endpoint(Self.peerAddress, port))
+                try await device.connect(try socketArgument(arguments), to: Endpoint(peer.address, port))
             case "write", "send":
                 let length = Int(number(arguments, 2) ?? 0)
                 let sent = try await device.send(try socketArgument(arguments), Array(repeating: 0, count: length))

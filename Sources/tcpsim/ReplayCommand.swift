@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PcapIO
 import Replay
+import Scenario
 import SimClock
 import Simulation
 
@@ -36,6 +37,9 @@ struct ReplayCommand: ParsableCommand {
 
     @Option(help: "The device's app: inferred (default) or terminal-server[:VARIANT], the app of the reference captures.")
     var app: String = "inferred"
+
+    @Option(help: "A script in the scenario language whose calls and assertions are the device's app (no packets).")
+    var actions: String?
 
     @Option(help: "How long the device's 1 ms tick lasted on the capture's clock, e.g. 1.0136ms for the FreeRTOS POSIX port of pcaps/ (its timers fire that much later).")
     var tickLength: String = "1ms"
@@ -88,6 +92,14 @@ struct ReplayCommand: ParsableCommand {
         settings.listen = source.listenMode
         settings.app = parsedApp ?? .inferred
         if case .absolute(let tick)? = ReplayTolerance(tickLength) { settings.tickLength = tick }
+        if let actions {
+            let text = try readConfigText(actions)
+            do {
+                settings.app = .actions(try Script.parse(text, file: actions), file: actions)
+            } catch {
+                throw CLIError("\(error)")
+            }
+        }
         settings.compareWindow = compareWindow
         settings.compareOptions = compareOptions
         if list {

@@ -109,6 +109,19 @@ struct ReplayCommandTests {
         #expect(run.output.hasSuffix("49 steps passed\n"))
     }
 
+    @Test func actionsFromAScriptDriveTheDevice() throws {
+        let result = try tcpsim(["replay", "pcaps/S1-basic.pcap", "--actions", "Fixtures/replay/S1-basic.actions.pkt"])
+        #expect(result.status == 0, "\(result.output)\(result.error)")
+        #expect(result.output.contains("device 192.0.2.2 (it answered SYNs with SYN+ACK (frame 4)); the calls of Fixtures/replay/S1-basic.actions.pkt;"))
+        #expect(result.output.hasSuffix("4/4 device segments match\n"))
+        let path = Paths.temporary("broken.pkt")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try "0 socket(..., SOCK_STREAM\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let broken = try tcpsim(["replay", "pcaps/S1-basic.pcap", "--actions", path])
+        #expect(broken.status != 0)
+        #expect(broken.error.contains("\(path):1:"), "\(broken.error)")
+    }
+
     @Test(arguments: [
         (["replay", "pcaps/none.pcap"], "cannot open 'pcaps/none.pcap'"),
         (["replay", "README.md"], "README.md"),

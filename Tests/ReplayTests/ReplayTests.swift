@@ -2,6 +2,7 @@ import Foundation
 import IPConfig
 import PcapIO
 import Replay
+import Scenario
 import ReplayTesting
 import SimClock
 import Simulation
@@ -200,5 +201,44 @@ struct LinkLayerReplayTests {
         #expect(process.terminationStatus == 0)
         let report = try Replay.check(capture: path)
         #expect(report.verdict == "4/4 device segments match")
+    }
+}
+
+/// `--actions`: the device app written as calls in the scenario language.
+@Suite("Replay with an actions script")
+struct ActionsReplayTests {
+    private func script(_ name: String) throws -> (Scenario.Script, String) {
+        let path = "\(Paths.root)/Fixtures/replay/\(name)"
+        return (try Scenario.Script.parse(String(contentsOfFile: path, encoding: .utf8), file: path), path)
+    }
+
+    @Test func theCallsOfTheActionsFileAreTheApp() throws {
+        let (actions, file) = try script("S1-basic.actions.pkt")
+        let report = try Replay.check(capture: Paths.capture("S1-basic"), app: .actions(actions, file: file))
+        #expect(report.passed, "\(report.text())")
+        #expect(report.matched == 4)
+        #expect(report.appProblems.isEmpty)
+    }
+
+    @Test func anActionThatFailsIsReportedAndTheDivergenceFollows() throws {
+        // Without the send, the model never echoes: its app is what the file says.
+        let (actions, file) = try script("S1-basic.actions.pkt")
+        var withoutSend = actions
+        withoutSend.steps.removeAll { step in
+            if case .call(let call) = step.kind { return call.name == "send" }
+            return false
+        }
+        let report = try Replay.check(capture: Paths.capture("S1-basic"), app: .actions(withoutSend, file: file))
+        #expect(report.firstDivergence?.frame == 8)
+        #expect(report.firstDivergence?.summary == "the device sent P. 1:7(6) ack 7 win 2920, the model sent nothing")
+        // The state at the divergence, not at the end of the actions: the echo is still unsent, the client open.
+        #expect(report.firstDivergence?.sockets.contains { $0.contains("#4 port 3301 -> 192.0.2.1.40048 eESTABLISHED") } == true)
+    }
+
+    @Test func packetsInAnActionsFileAreRefused() throws {
+        let actions = try Scenario.Script.parse("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 < S 0:0(0) win 1000\n", file: "bad.pkt")
+        let report = try Replay.check(capture: Paths.capture("S1-basic"), app: .actions(actions, file: "bad.pkt"))
+        #expect(report.appProblems == ["bad.pkt:2: an actions file holds calls and assertions, found a packet"])
+        #expect(!report.passed)
     }
 }
