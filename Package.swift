@@ -45,7 +45,7 @@ let package = Package(
                 "Simulation", "PcapIO", "ScenarioRunner", "LiveDevice", "Replay",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
-        .executableTarget(name: "tcpsim-bench", dependencies: ["Simulation", "PcapIO", "ScenarioRunner", "LiveDevice", "CTun"]),
+        .executableTarget(name: "tcpsim-bench", dependencies: ["Simulation", "PcapIO", "ScenarioRunner", "LiveDevice", "CTun", "Replay"]),
         // Tests.
         .testTarget(name: "TCPWireTests", dependencies: ["TCPWire", "SimClock"]),
         .testTarget(name: "SimClockTests", dependencies: ["SimClock"]),

@@ -1,6 +1,7 @@
 import Devices
 import Foundation
 import PcapIO
+import Replay
 import SimClock
 import Simulation
 import IPConfig
@@ -23,6 +24,7 @@ struct Benchmark {
         if wants("stall") { stall() }
         if wants("keepalive") { keepAlive() }
         if wants("scenarios") { scenarios() }
+        if wants("replay") { replay() }
         // Needs root and opens a TUN interface (in a namespace of its own): only when named.
         if selected.contains("live") {
             let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -31,6 +33,24 @@ struct Benchmark {
         }
         if let lossy = arguments.first(where: { $0.hasPrefix("--lossy-seed=") }) {
             lossySeed(UInt64(lossy.dropFirst("--lossy-seed=".count)) ?? 0)
+        }
+    }
+
+    /// Every reference capture replayed against the model (the bulk echo S9 has 1,468 TCP segments), best of 5.
+    static func replay() {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().path
+        let names = ["S1-basic", "S2-device-close", "S3-stall", "S3b-stall-no-app-timeout", "S6-no-listener", "S8-keepalive", "S9-bulk"]
+        for name in names {
+            var best = Double.infinity
+            var segments = 0
+            for _ in 0..<5 {
+                let seconds = measure {
+                    if let report = try? Replay.check(capture: "\(root)/pcaps/\(name).pcap") { segments = report.rows.count }
+                }
+                best = min(best, seconds)
+            }
+            print(String(format: "replay %@: %d rows in %.2f ms wall (best of 5)", name, segments, best * 1000))
         }
     }
 
