@@ -136,7 +136,8 @@ public enum Replay {
         throws(ReplayError) -> ReplayReport
     {
         let conversations = try Conversations(capture, device: settings.device)
-        let stages: [LinkStage] = modelCapture.map { [PcapRecorder(sink: $0)] } ?? []
+        let scale = Double(settings.tickLength.nanoseconds) / 1e6
+        let stages: [LinkStage] = modelCapture.map { [PcapRecorder(sink: CaptureClockSink(sink: $0, scale: scale))] } ?? []
         let engine = ReplayEngine(capture: capture, conversations: conversations, settings: settings, stages: stages)
         engine.run()
         let rows = Comparator(capture: capture, engine: engine, settings: settings).rows()
@@ -177,4 +178,20 @@ public enum Replay {
 
 extension String {
     func trimmingLeadingSpaces() -> String { String(drop { $0 == " " }) }
+}
+
+/// Records the model's packets on the capture's clock (the model runs on the device's ticks).
+private final class CaptureClockSink: PacketSink {
+    let sink: PacketSink
+    let scale: Double
+
+    init(sink: PacketSink, scale: Double) {
+        self.sink = sink
+        self.scale = scale
+    }
+
+    func record(_ packet: [UInt8], at time: SimInstant) {
+        let nanoseconds = Double((time - SimInstant.zero).nanoseconds) * scale
+        sink.record(packet, at: SimInstant.zero + SimDuration(nanoseconds: Int64(nanoseconds.rounded())))
+    }
 }

@@ -58,8 +58,9 @@ struct ReferenceCaptureTests {
         #expect(report.matched == 19)
     }
 
-    /// A known difference: the real device's first keep-alive probe comes 0.30 s later than the model's
-    /// (21.29 s after the last segment against 20.98 s); the later probes keep the same 22.5 s spacing.
+    /// The real device's first keep-alive probe comes 0.30 s later than the model's (21.29 s after the last
+    /// segment against 20.98 s): its FreeRTOS POSIX port ticked 1.0–1.8 % slow during that run (pcaps/logs/S8.log,
+    /// ticks against wall-clock time), which no constant --tick-length captures; a 400 ms tolerance absorbs it.
     @Test func theFirstKeepAliveProbeIsLaterOnTheRealDevice() throws {
         let strict = try Replay.check(capture: Paths.capture("S8-keepalive"), config: Paths.referenceConfig,
                                       app: .terminalServer(.report))
