@@ -33,6 +33,8 @@ let package = Package(
         .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
         .target(name: "PcapIO", dependencies: ["CPcap", "Devices", "SimClock"]),
         .target(name: "CTun"),
+        .target(name: "Stepper", dependencies: ["Simulation", "Scenario", "ScenarioRunner", "IPConfig", "TCPCore", "TCPSockets", "SimClock"],
+                swiftSettings: [.swiftLanguageMode(.v5)]),
         .target(name: "ReplayTesting", dependencies: ["Replay", "IPConfig"]),
         .target(name: "Replay", dependencies: ["PcapIO", "Simulation", "Scenario", "ScenarioRunner", "IPConfig", "Devices", "TCPWire", "SimClock"],
                 swiftSettings: [.swiftLanguageMode(.v5)]),
@@ -42,7 +44,7 @@ let package = Package(
         .executableTarget(
             name: "tcpsim",
             dependencies: [
-                "Simulation", "PcapIO", "ScenarioRunner", "LiveDevice", "Replay",
+                "Simulation", "PcapIO", "ScenarioRunner", "LiveDevice", "Replay", "Stepper", "CTun",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "tcpsim-bench", dependencies: ["Simulation", "PcapIO", "ScenarioRunner", "LiveDevice", "CTun", "Replay"]),

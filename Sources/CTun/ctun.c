@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <termios.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -108,3 +109,33 @@ int ctun_unpin(void) {
 void ctun_request_stop(void) { stop_signal = -1; }
 
 void ctun_clear_stop(void) { stop_signal = 0; }
+
+int ctun_terminal_size(int fd, int *rows, int *columns) {
+    struct winsize size;
+    if (ioctl(fd, TIOCGWINSZ, &size) != 0) return -1;
+    *rows = size.ws_row;
+    *columns = size.ws_col;
+    return 0;
+}
+
+static volatile sig_atomic_t resized = 0;
+
+static void on_resize(int signal_number) {
+    (void)signal_number;
+    resized = 1;
+}
+
+void ctun_install_resize_handler(void) {
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = on_resize;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = 0;
+    sigaction(SIGWINCH, &action, NULL);
+}
+
+int ctun_take_resize(void) {
+    int value = resized;
+    resized = 0;
+    return value;
+}

@@ -11,5 +11,5 @@ struct TCPSim: ParsableCommand {
             byte-identical pcap.
             """,
         version: "0.1.0",
-        subcommands: [StallCommand.self, RunCommand.self, DemoCommand.self, DeviceCommand.self, ReplayCommand.self, ConvertCommand.self, ConfigCommand.self])
+        subcommands: [StallCommand.self, RunCommand.self, DemoCommand.self, DeviceCommand.self, ReplayCommand.self, ConvertCommand.self, StepCommand.self, ConfigCommand.self])
 }

@@ -37,4 +37,13 @@ void ctun_clear_stop(void);
 /// The signal that asked to stop, or 0.
 int ctun_stop_signal(void);
 
+/// The terminal's size for `fd` (TIOCGWINSZ); 0, or -1 when `fd` is not a terminal.
+int ctun_terminal_size(int fd, int *rows, int *columns);
+
+/// Installs a SIGWINCH handler (no SA_RESTART, so a blocked read() returns EINTR on a resize).
+void ctun_install_resize_handler(void);
+
+/// Whether the terminal was resized since the last call.
+int ctun_take_resize(void);
+
 #endif
