@@ -58,6 +58,8 @@ let package = Package(
         .testTarget(name: "PcapIOTests", dependencies: ["PcapIO", "SimClock"]),
         .testTarget(name: "CLITests", dependencies: ["tcpsim"]),
         .testTarget(name: "LiveDeviceTests", dependencies: ["tcpsim"]),
+        .testTarget(name: "StepperTests", dependencies: ["Stepper", "Simulation", "Scenario", "IPConfig", "TCPCore", "SimClock", "tcpsim"],
+                    swiftSettings: [.swiftLanguageMode(.v5)]),
         .testTarget(name: "ReplayTests", dependencies: ["Replay", "ReplayTesting", "PcapIO", "Simulation", "tcpsim"],
                     swiftSettings: [.swiftLanguageMode(.v5)]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario"]),

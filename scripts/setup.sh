@@ -4,7 +4,7 @@
 # and returns in well under a second. Otherwise runs `apt-get update` once and installs what is missing.
 set -euo pipefail
 
-packages=(libpcap-dev tshark tcpdump iputils-ping netcat-openbsd iproute2 python3-scapy curl)
+packages=(libpcap-dev tshark tcpdump iputils-ping netcat-openbsd iproute2 python3-scapy curl tmux)
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
     echo "setup: not a Debian-based system (no dpkg-query); install yourself: ${packages[*]}" >&2

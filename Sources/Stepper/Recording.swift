@@ -102,6 +102,18 @@ public struct Recording: Sendable {
         }
         let verdict = finish()
         network.onTrace = nil
+        // A stack pass reports its timer check before the state changes it made, and the sockets are read after
+        // the whole pass: each socket's state is the one its transitions so far give, so frames and events agree.
+        var states: [String: TCPState] = [:]
+        for index in snapshots.indices {
+            if case .transition(_, let host, let transition) = snapshots[index].event {
+                states["\(host) \(transition.connection.rawValue)"] = transition.to
+            }
+            for socket in snapshots[index].sockets.indices {
+                let key = "\(snapshots[index].sockets[socket].host) \(snapshots[index].sockets[socket].id)"
+                if let state = states[key] { snapshots[index].sockets[socket].state = state }
+            }
+        }
         return Recording(source: "\(source)", personality: personality, snapshots: snapshots, verdict: verdict)
     }
 

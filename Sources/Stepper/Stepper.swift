@@ -143,7 +143,8 @@ public final class Stepper {
         case "break", "br": return addBreakpoint(rest, line: line)
         case "breakpoints": return breakpoints.isEmpty ? "no breakpoints" : breakpoints.enumerated().map { "\($0.offset + 1): \($0.element)" }.joined(separator: "; ")
         case "delete":
-            guard let number = rest.first.flatMap(Int.init), (1...breakpoints.count).contains(number) else {
+            guard !breakpoints.isEmpty else { return "there are no breakpoints to delete" }
+            guard let number = rest.first.flatMap(Int.init), number >= 1, number <= breakpoints.count else {
                 return "delete expects a breakpoint number from 1 to \(breakpoints.count)"
             }
             let removed = breakpoints.remove(at: number - 1)
@@ -268,6 +269,9 @@ public final class Stepper {
     }
 
     private func togglePersonality() -> String {
+        if case .stall = source {
+            return "the stall's terminal server is written against the FreeRTOS API; the personality toggles for scripts (tcpsim step FILE.pkt)"
+        }
         let target: Personality = recording.personality == .freertos ? .rfc : .freertos
         let here = time
         if other == nil || other?.personality != target {

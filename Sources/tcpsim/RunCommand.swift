@@ -34,8 +34,11 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Print every event of the run as it happens (segments, calls, state changes, timers).")
     var events = false
 
-    @Flag(help: "Print the per-socket state timeline after the run.")
-    var timeline = false
+    @Option(help: "After the run, print a timeline: states (each socket's state changes), text (a sequence diagram like tshark -z flow), mermaid, or svg.")
+    var timeline: String?
+
+    @Option(name: .customLong("timeline-output"), help: "Write the timeline to this file instead of standard output.")
+    var timelineOutput: String?
 
     @Option(name: .long, help: "Write the run's trace to this file.")
     var trace: String?
@@ -46,6 +49,9 @@ struct RunCommand: ParsableCommand {
     func validate() throws {
         guard Personality(rawValue: personality) != nil else {
             throw CLIError("--personality expects freertos or rfc, found '\(personality)'")
+        }
+        if let timeline, !["states", "text", "mermaid", "svg"].contains(timeline) {
+            throw CLIError("--timeline expects states, text, mermaid or svg, found '\(timeline)'")
         }
         guard format == "text" || format == "json" else {
             throw CLIError("--format expects text or json, found '\(format)'")
@@ -73,7 +79,7 @@ struct RunCommand: ParsableCommand {
         var formatter = TimelineFormatter()
         if events { runner.network.onTrace = { print(formatter.format($0)) } }
         let report = runner.run()
-        if timeline { print(StateTimeline(runner.network.trace)) }
+        if let timeline { try writeTimeline(timeline, runner.network.trace, to: timelineOutput) }
         try capture?.close()
         if let trace { try writeTrace(runner.network.trace, to: trace) }
         if let failure = report.failure {
@@ -113,5 +119,25 @@ extension RunCommand {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard descriptor >= 0 else { throw CLIError("cannot write '\(path)': \(String(cString: strerror(errno)))") }
         close(descriptor)
+    }
+}
+
+/// Writes a run's timeline (`states`, `text`, `mermaid` or `svg`) to `path`, or standard output.
+func writeTimeline(_ format: String, _ trace: [TraceEvent], to path: String?) throws {
+    let diagram = SequenceDiagram(trace)
+    let text: String = switch format {
+    case "states": "\(StateTimeline(trace))\n"
+    case "mermaid": diagram.mermaid
+    case "svg": diagram.svg
+    default: diagram.text
+    }
+    guard let path else {
+        print(text, terminator: "")
+        return
+    }
+    do {
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+    } catch {
+        throw CLIError("cannot write '\(path)': \((error as NSError).localizedFailureReason ?? error.localizedDescription)")
     }
 }

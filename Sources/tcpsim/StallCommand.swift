@@ -37,7 +37,16 @@ struct StallCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print only the verdict line.")
     var quiet = false
 
+    @Option(help: "Write a timeline of the run: states, text (a sequence diagram like tshark -z flow), mermaid, or svg.")
+    var timeline: String?
+
+    @Option(name: .customLong("timeline-output"), help: "Write the timeline to this file instead of standard output.")
+    var timelineOutput: String?
+
     func validate() throws {
+        if let timeline, !["states", "text", "mermaid", "svg"].contains(timeline) {
+            throw CLIError("--timeline expects states, text, mermaid or svg, found '\(timeline)'")
+        }
         guard TerminalServerVariant(rawValue: variant) != nil else {
             throw CLIError(
                 "--variant expects one of \(TerminalServerVariant.allCases.map(\.rawValue).joined(separator: ", ")), found '\(variant)'")
@@ -53,6 +62,7 @@ struct StallCommand: ParsableCommand {
         var formatter = TimelineFormatter()
         if !quiet { scenario.network.onTrace = { print(formatter.format($0)) } }
         let verdict = scenario.run()
+        if let timeline { try writeTimeline(timeline, scenario.network.trace, to: timelineOutput) }
         try capture?.close()
         print(verdict)
         if verdict.stall == nil { throw ExitCode(1) }

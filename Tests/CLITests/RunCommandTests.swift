@@ -90,7 +90,7 @@ struct RunOutputTests {
 @Suite("tcpsim run timeline")
 struct RunTimelineTests {
     @Test func theTimelineListsEachSocketsStatesWithCauses() throws {
-        let result = try CLI.run(["run", "Fixtures/scenarios/readme-first-scenario.pkt", "--timeline"], in: RunCommandTests.root)
+        let result = try CLI.run(["run", "Fixtures/scenarios/readme-first-scenario.pkt", "--timeline", "states"], in: RunCommandTests.root)
         #expect(result.status == 0)
         let lines = result.output.split(separator: "\n").map(String.init)
         #expect(lines.first == "device #3    0.000000 eTCP_LISTEN [LISTEN] (FreeRTOS_listen())")
