@@ -195,3 +195,22 @@ private final class CaptureClockSink: PacketSink {
         sink.record(packet, at: SimInstant.zero + SimDuration(nanoseconds: Int64(nanoseconds.rounded())))
     }
 }
+
+/// A replay's simulation without the comparison, for tools that watch the model run (`tcpsim step` on a
+/// capture): the network to observe, and `run()`.
+public final class ReplaySimulation {
+    private let engine: ReplayEngine
+    public var network: Network { engine.network }
+
+    public init(_ capture: Capture, settings: ReplaySettings) throws(ReplayError) {
+        let conversations = try Conversations(capture, device: settings.device)
+        engine = ReplayEngine(capture: capture, conversations: conversations, settings: settings)
+    }
+
+    /// Plays the capture to its end; returns what the app inference could not do, one line each.
+    @discardableResult
+    public func run() -> [String] {
+        engine.run()
+        return engine.appLog
+    }
+}

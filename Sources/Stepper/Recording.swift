@@ -1,4 +1,5 @@
 import IPConfig
+import Replay
 import Scenario
 import ScenarioRunner
 import SimClock
@@ -54,9 +55,12 @@ public struct Snapshot: Sendable {
 public enum StepSource: Sendable, CustomStringConvertible {
     case script(Script, file: String, config: IPConfig?)
     case stall(TerminalServerVariant, config: IPConfig)
+    /// A capture replayed against the model (`tcpsim replay`'s engine, app inferred or given).
+    case capture(Capture, settings: ReplaySettings)
 
     public var description: String {
         switch self {
+        case .capture(let capture, _): "replay of \(capture.path)"
         case .script(_, let file, _): file
         case .stall(let variant, _): "the shutdown stall (\(variant.rawValue))"
         }
@@ -88,6 +92,13 @@ public struct Recording: Sendable {
                 let report = runner.run()
                 return report.failure.map { $0.split(separator: "\n").first.map(String.init) ?? $0 }
                     ?? "\(file): \(report.stepsCompleted) steps passed"
+            }
+        case .capture(let capture, let settings):
+            let simulation = try ReplaySimulation(capture, settings: settings)
+            network = simulation.network
+            finish = {
+                let problems = simulation.run()
+                return problems.isEmpty ? "\(capture.path) replayed (tcpsim replay compares it)" : problems.joined(separator: "; ")
             }
         case .stall(let variant, let config):
             let parameters: TCPParameters = personality == .freertos ? .freeRTOS(config: config) : .rfc9293

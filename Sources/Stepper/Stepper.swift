@@ -269,8 +269,13 @@ public final class Stepper {
     }
 
     private func togglePersonality() -> String {
-        if case .stall = source {
+        switch source {
+        case .stall:
             return "the stall's terminal server is written against the FreeRTOS API; the personality toggles for scripts (tcpsim step FILE.pkt)"
+        case .capture:
+            return "a replay models the captured FreeRTOS+TCP device; the personality toggles for scripts (tcpsim step FILE.pkt)"
+        case .script:
+            break
         }
         let target: Personality = recording.personality == .freertos ? .rfc : .freertos
         let here = time

@@ -2,6 +2,7 @@ import ArgumentParser
 import CTun
 import Foundation
 import IPConfig
+import Replay
 import Scenario
 import Simulation
 import Stepper
@@ -12,7 +13,8 @@ struct StepCommand: ParsableCommand {
         commandName: "step",
         abstract: "Step through a scenario one event at a time: sockets, timers, events and the state diagram.",
         discussion: """
-            SOURCE is a scenario script (.pkt) or 'stall[:VARIANT]' (the built-in shutdown stall). On a \
+            SOURCE is a scenario script (.pkt), a capture (.pcap, .pcapng: replayed against the model as \
+            'tcpsim replay' does) or 'stall[:VARIANT]' (the built-in shutdown stall). On a \
             terminal it opens a full-screen view; keys: n step, b back, s next segment, c next state change, \
             a next API call, t next timer, g continue to a breakpoint, : command line, ? help, q quit. \
             Commands: step [N], back [N], next segment|state|call|timer, continue, until state N eSTATE, \
@@ -22,7 +24,7 @@ struct StepCommand: ParsableCommand {
             from --commands FILE or standard input, one per line, and each frame is printed as text.
             """)
 
-    @ArgumentParser.Argument(help: "A scenario script (.pkt), or stall[:VARIANT].")
+    @ArgumentParser.Argument(help: "A scenario script (.pkt), a capture (.pcap/.pcapng, replayed against the model), or stall[:VARIANT].")
     var source: String
 
     @Option(help: "The stack: freertos or rfc (a script's own --personality line is replaced).")
@@ -61,6 +63,14 @@ struct StepCommand: ParsableCommand {
                 throw CLIError("stall: expected a variant (\(TerminalServerVariant.allCases.map(\.rawValue).joined(separator: ", "))), found '\(name)'")
             }
             stepSource = .stall(variant, config: ipConfig ?? .defaults)
+        } else if source.hasSuffix(".pcap") || source.hasSuffix(".pcapng") || source.hasSuffix(".cap") {
+            var settings = ReplaySettings()
+            settings.config = ipConfig ?? .defaults
+            do {
+                stepSource = .capture(try Capture(path: source), settings: settings)
+            } catch {
+                throw CLIError("\(error)")
+            }
         } else {
             let text = try readConfigText(source)
             do {

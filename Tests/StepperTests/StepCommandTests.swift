@@ -98,6 +98,18 @@ struct StepCommandTests {
         #expect(frame.contains("▶CLOSE_WAIT◀"))
     }
 
+    @Test func aCaptureIsSteppedThroughItsReplay() throws {
+        let result = try Self.run(Self.tcpsim, ["step", "pcaps/S3b-stall-no-app-timeout.pcap", "--config",
+                                                "Fixtures/configs/terminal-server.h", "--plain"],
+                                  input: "until state 3 eCLOSE_WAIT\npersonality\n")
+        #expect(result.status == 0, "\(result.error)")
+        let frame = frame(after: "until state 3 eCLOSE_WAIT", in: result.output)
+        #expect(frame.hasPrefix("tcpsim step — replay of pcaps/S3b-stall-no-app-timeout.pcap — FreeRTOS+TCP"))
+        #expect(frame.contains("▸ 40.999000  device     #3 eFIN_WAIT_1 → eCLOSE_WAIT"))
+        #expect(frame.contains("peer       > device   192.0.2.1."))
+        #expect(self.frame(after: "personality", in: result.output).contains("a replay models the captured FreeRTOS+TCP device"))
+    }
+
     @Test(arguments: [
         (["step", "stall:slow"], "stall: expected a variant (report, capped, fix-a, fix-b, backlog2), found 'slow'"),
         (["step", "missing.pkt"], "cannot read 'missing.pkt'"),
