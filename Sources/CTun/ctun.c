@@ -71,15 +71,20 @@ static volatile sig_atomic_t stop_signal = 0;
 
 static void on_stop(int signal_number) { stop_signal = signal_number; }
 
-void ctun_install_stop_handlers(void) {
+/* A handler without SA_RESTART, so a blocked read() or poll() returns EINTR. */
+static void install_handler(int signal_number, void (*handler)(int)) {
     struct sigaction action;
     memset(&action, 0, sizeof action);
-    action.sa_handler = on_stop;
+    action.sa_handler = handler;
     sigemptyset(&action.sa_mask);
     action.sa_flags = 0;
-    sigaction(SIGINT, &action, NULL);
-    sigaction(SIGTERM, &action, NULL);
-    sigaction(SIGHUP, &action, NULL);
+    sigaction(signal_number, &action, NULL);
+}
+
+void ctun_install_stop_handlers(void) {
+    install_handler(SIGINT, on_stop);
+    install_handler(SIGTERM, on_stop);
+    install_handler(SIGHUP, on_stop);
     /* A parent may have started us with these blocked (the mask survives exec); unblock them here. */
     sigset_t stops;
     sigemptyset(&stops);
@@ -125,14 +130,7 @@ static void on_resize(int signal_number) {
     resized = 1;
 }
 
-void ctun_install_resize_handler(void) {
-    struct sigaction action;
-    memset(&action, 0, sizeof action);
-    action.sa_handler = on_resize;
-    sigemptyset(&action.sa_mask);
-    action.sa_flags = 0;
-    sigaction(SIGWINCH, &action, NULL);
-}
+void ctun_install_resize_handler(void) { install_handler(SIGWINCH, on_resize); }
 
 int ctun_take_resize(void) {
     int value = resized;

@@ -98,17 +98,7 @@ public struct SequenceDiagram {
 
     /// Mermaid reads `#…;` as entity codes and `;` ends a statement: both are written as entity codes.
     private func escapeMermaid(_ text: String) -> String {
-        var result = ""
-        for character in text {
-            switch character {
-            case "#": result += "#35;"
-            case ";": result += "#59;"
-            case "<": result += "#lt;"
-            case ">": result += "#gt;"
-            default: result.append(character)
-            }
-        }
-        return result
+        escape(text, ["#": "#35;", ";": "#59;", "<": "#lt;", ">": "#gt;"])
     }
 
     // MARK: - SVG
@@ -151,15 +141,14 @@ public struct SequenceDiagram {
     }
 
     private func escapeXML(_ text: String) -> String {
+        escape(text, ["&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;"])
+    }
+
+    /// `text` with each character in `table` replaced by its entry.
+    private func escape(_ text: String, _ table: [Character: String]) -> String {
         var result = ""
         for character in text {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            default: result.append(character)
-            }
+            if let replacement = table[character] { result += replacement } else { result.append(character) }
         }
         return result
     }
