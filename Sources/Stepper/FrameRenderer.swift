@@ -27,9 +27,9 @@ public struct FrameRenderer {
         var middle: [String] = [rule("sockets")]
         middle += sockets.isEmpty ? ["  (none yet)"] : sockets.map { clip("  \($0.host) \($0.line)") }
         let timers = sockets.compactMap { socket -> String? in
-            guard let wakeup = socket.wakeup else { return nil }
-            let checks = socket.state == .established ? "keep-alive, retransmission" : "hang protection, retransmission"
-            return "  \(socket.host) #\(socket.id) wake-up at \(wakeup) (in \(wakeup - stepper.time)): \(checks)"
+            guard !socket.timers.isEmpty else { return nil }
+            let list = socket.timers.map { "\($0.name) \($0.deadline) (\(relative($0.deadline, to: stepper.time)))" }
+            return "  \(socket.host) #\(socket.id): " + list.joined(separator: "; ")
         }
         middle.append(rule("timers"))
         middle += timers.isEmpty ? ["  (none pending)"] : timers.map(clip)
@@ -77,6 +77,11 @@ public struct FrameRenderer {
             lines.append("  last: —")
         }
         return lines
+    }
+
+    /// `in 20.0 s`, or `due` for a deadline already reached (FreeRTOS acts at the next wake-up).
+    private func relative(_ deadline: SimInstant, to now: SimInstant) -> String {
+        deadline > now ? "in \(deadline - now)" : "due"
     }
 
     private func rule(_ title: String) -> String {

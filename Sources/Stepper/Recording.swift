@@ -10,7 +10,7 @@ import TCPWire
 
 /// One socket as the stepper shows it: like `FreeRTOS_netstat`, with the flags and counters the FreeRTOS
 /// personality keeps.
-public struct SocketSnapshot: Sendable, Hashable {
+public struct SocketSnapshot: Sendable {
     public var host: String
     public var id: Int
     public var local: String
@@ -26,6 +26,9 @@ public struct SocketSnapshot: Sendable, Hashable {
     /// The socket's next wake-up (FreeRTOS `usTimeout`), if any.
     public var wakeup: SimInstant?
     public var selectBits: String
+    /// Pending timers by name and deadline: `wake-up`, `hang protection`, `keep-alive` (FreeRTOS, acted on at
+    /// a wake-up); `retransmission`, `delayed ACK`, `persist`, `TIME-WAIT` (RFC 9293).
+    public var timers: [(name: String, deadline: SimInstant)] = []
 
     /// `#3 port 3301 -> 192.0.2.1.51789  eFIN_WAIT_1 [FIN-WAIT-1]  bFinSent bFinAcked  rx 0 tx 0  wake 41.998`
     public var line: String {
@@ -144,6 +147,26 @@ public struct Recording: Sendable {
                     if rtos.userShutdown { flags.append("bUserShutdown") }
                 }
                 let listening = info.isListening
+                var timers: [(String, SimInstant)] = []
+                if let connection {
+                    if freeRTOS {
+                        if let wakeup = stack.rtosWakeup(of: info.id) { timers.append(("wake-up", wakeup)) }
+                        if let limit = connection.rules.hangProtection, connection.isHangProtected {
+                            timers.append(("hang protection", connection.rtos.lastActivity + limit))
+                        }
+                        if let interval = connection.rules.keepAliveInterval, info.state == .established {
+                            timers.append(("keep-alive", connection.rtos.lastAlive + interval))
+                        }
+                    } else {
+                        let named: [(String, SimInstant?)] = [
+                            ("retransmission", connection.retransmitDeadline), ("delayed ACK", connection.delayedAckDeadline),
+                            ("persist", connection.persistDeadline), ("TIME-WAIT", connection.timeWaitDeadline),
+                        ]
+                        for case let (name, deadline?) in named { timers.append((name, deadline)) }
+                    }
+                } else if freeRTOS, let wakeup = stack.rtosWakeup(of: info.id) {
+                    timers.append(("wake-up", wakeup))
+                }
                 result.append(SocketSnapshot(
                     host: host.name, id: Int(info.id.rawValue), local: info.local.map { "port \($0.port)" } ?? "unbound",
                     remote: info.remote?.description, state: info.state, flags: flags,
@@ -151,7 +174,7 @@ public struct Recording: Sendable {
                     backlog: listening ? (freeRTOS ? stack.backlog(of: info.id) : info.backlog) : nil,
                     reuse: freeRTOS && stack.isReuseListen(info.id), rx: info.readable, tx: info.unsent + info.inFlight,
                     wakeup: freeRTOS ? stack.rtosWakeup(of: info.id) : nil,
-                    selectBits: freeRTOS ? "\(stack.rtosSelectBits(info.id))".replacingEmpty() : ""))
+                    selectBits: freeRTOS ? "\(stack.rtosSelectBits(info.id))".replacingEmpty() : "", timers: timers))
             }
         }
         return result

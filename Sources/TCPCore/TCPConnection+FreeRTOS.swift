@@ -80,7 +80,7 @@ public struct FreeRTOSControl: Sendable, Equatable {
 
 extension TCPConnection {
     var isFreeRTOS: Bool { parameters.personality == .freeRTOS }
-    var rules: FreeRTOSRules { parameters.freeRTOS }
+    public var rules: FreeRTOSRules { parameters.freeRTOS }
 
     // MARK: - Predicates 
 
@@ -93,7 +93,7 @@ extension TCPConnection {
     }
 
     /// `prvTCPStatusAgeCheck()`: states protected against hanging.
-    var isHangProtected: Bool {
+    public var isHangProtected: Bool {
         switch state {
         case .connectSyn, .synFirst, .synReceived, .finWait1, .finWait2, .closing, .lastAck, .timeWait: true
         case .closed, .listen, .established, .closeWait: false

@@ -211,3 +211,25 @@ struct StepperRobustnessTests {
         }
     }
 }
+
+@Suite("Stepper timers")
+struct StepperTimerTests {
+    @Test func theStallShowsHangProtectionDueBeforeTheWakeUpThatActsOnIt() throws {
+        let stepper = try Stepper(.stall(.report, config: .defaults))
+        stepper.execute("until t=30s")
+        let socket = try #require(stepper.current?.sockets.first { $0.host == "device" && $0.id == 3 })
+        let timers = Dictionary(uniqueKeysWithValues: socket.timers.map { ($0.name, $0.deadline) })
+        #expect(timers["hang protection"] == SimInstant.zero + .microseconds(32_004_500))
+        #expect(timers["wake-up"] == SimInstant.zero + .milliseconds(41_998))
+        let frame = FrameRenderer(width: 160, height: 40).render(stepper).joined(separator: "\n")
+        #expect(frame.contains("device #3: wake-up 41.998000 (in 11.9 s); hang protection 32.004500 (in 1.9 s)"))
+    }
+
+    @Test func theRFCMachineShowsItsTimeWaitTimer() throws {
+        let stepper = try Stepper(try Fixtures.script("rfc-fin-wait-2-time-wait.pkt"), personality: .rfc)
+        stepper.execute("until state 4 eTIME_WAIT")
+        let socket = try #require(stepper.current?.sockets.first { $0.host == "device" && $0.id == 4 })
+        #expect(socket.timers.map(\.name) == ["TIME-WAIT"])
+        #expect(socket.timers.first.map { $0.deadline - stepper.time } == .seconds(60))
+    }
+}
