@@ -5,9 +5,9 @@ import ArgumentParser
 struct TCPSim: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tcpsim",
-        abstract: "Simulate TCP connections deterministically in virtual time, and capture them as pcap.",
+        abstract: "Model FreeRTOS+TCP: run scenarios in virtual time or a live device over TUN, replay captures, step through runs.",
         discussion: """
-            Every run is deterministic: the same scenario and seed give the same timeline and a \
+            Every virtual-time run is deterministic: the same scenario and seed give the same timeline and a \
             byte-identical pcap.
             """,
         version: "0.1.0",
