@@ -16,7 +16,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-int ctun_open(const char *name, char *actual, unsigned long capacity, int *step) {
+static int open_tun(const char *name, char *actual, unsigned long capacity, int *step, int offload) {
     int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) {
         *step = 1;
@@ -24,7 +24,7 @@ int ctun_open(const char *name, char *actual, unsigned long capacity, int *step)
     }
     struct ifreq request;
     memset(&request, 0, sizeof request);
-    request.ifr_flags = IFF_TUN | IFF_NO_PI;
+    request.ifr_flags = IFF_TUN | IFF_NO_PI | (offload ? IFF_VNET_HDR : 0);
     if (name != NULL) strncpy(request.ifr_name, name, IFNAMSIZ - 1);
     if (ioctl(fd, TUNSETIFF, &request) < 0) {
         int saved = errno;
@@ -33,11 +33,26 @@ int ctun_open(const char *name, char *actual, unsigned long capacity, int *step)
         *step = 2;
         return -1;
     }
+    if (offload && ioctl(fd, TUNSETOFFLOAD, (unsigned long)(TUN_F_CSUM | TUN_F_TSO4)) < 0) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        *step = 3;
+        return -1;
+    }
     if (actual != NULL && capacity > 0) {
         strncpy(actual, request.ifr_name, capacity - 1);
         actual[capacity - 1] = '\0';
     }
     return fd;
+}
+
+int ctun_open(const char *name, char *actual, unsigned long capacity, int *step) {
+    return open_tun(name, actual, capacity, step, 0);
+}
+
+int ctun_open_offload(const char *name, char *actual, unsigned long capacity, int *step) {
+    return open_tun(name, actual, capacity, step, 1);
 }
 
 int ctun_enter_netns(const char *path) {

@@ -50,7 +50,10 @@ public struct Capture: Sendable {
                 skippedNotTCP += 1
                 continue
             }
-            let time = Self.duration(from: first!, to: record.timestamp)
+            guard let time = Self.duration(from: first!, to: record.timestamp) else {
+                skippedMalformed += 1  // a timestamp years away from the first frame's: a damaged record
+                continue
+            }
             do {
                 let packet = try TCPPacket(parsing: datagram, verifyChecksums: false)
                 segments.append(CapturedSegment(frame: frame, time: time, packet: packet))
@@ -73,8 +76,16 @@ public struct Capture: Sendable {
         frames = segments.count
     }
 
-    private static func duration(from start: PcapTimestamp, to time: PcapTimestamp) -> SimDuration {
-        SimDuration(nanoseconds: (time.seconds - start.seconds) * 1_000_000_000 + Int64(time.nanoseconds - start.nanoseconds))
+    /// Captures longer than this (about three years) are not replayed: a frame further from the first is damaged.
+    static let longestSpan: Int64 = 100_000_000_000_000_000
+
+    /// The time from `start` to `time`, or nil when it is out of range (damaged timestamp fields).
+    private static func duration(from start: PcapTimestamp, to time: PcapTimestamp) -> SimDuration? {
+        let (seconds, overflow) = time.seconds.subtractingReportingOverflow(start.seconds)
+        guard !overflow, abs(seconds) < longestSpan / 1_000_000_000 else { return nil }
+        let nanoseconds = seconds * 1_000_000_000 + (Int64(time.nanoseconds) - Int64(start.nanoseconds))
+        guard abs(nanoseconds) < longestSpan else { return nil }
+        return SimDuration(nanoseconds: nanoseconds)
     }
 
     /// `12 frames: 10 TCP segments, 2 skipped (not TCP over IPv4)`.

@@ -64,7 +64,9 @@ public enum ReplayTolerance: Sendable, Hashable, CustomStringConvertible {
     func allowance(since previous: SimDuration) -> SimDuration {
         switch self {
         case .absolute(let duration): duration
-        case .percent(let share): max(.milliseconds(1), SimDuration(nanoseconds: Int64(Double(previous.nanoseconds) * share / 100)))
+        case .percent(let share):
+            // At most an hour, so long gaps times large shares stay in range.
+            max(.milliseconds(1), SimDuration(nanoseconds: Int64(min(3.6e12, Double(previous.nanoseconds) * share / 100))))
         }
     }
 

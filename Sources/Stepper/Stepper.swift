@@ -156,7 +156,9 @@ public final class Stepper {
             selectedSocket = number
             return "following socket #\(number)"
         case "goto", "g":
-            guard let number = rest.first.flatMap(Int.init) else { return "goto expects an event number" }
+            guard let number = rest.first.flatMap(Int.init), number >= 0 else {
+                return "goto expects an event number from 0 to \(recording.snapshots.count)"
+            }
             go(to: number - 1)
             return "event \(position + 1)"
         case "personality", "p": return togglePersonality()
@@ -202,7 +204,7 @@ public final class Stepper {
         if what.hasPrefix("t=") {
             var text = String(what.dropFirst(2))
             if text.hasSuffix("s") { text.removeLast() }
-            guard let seconds = Double(text), seconds >= 0 else {
+            guard let seconds = Double(text), seconds.isFinite, seconds >= 0, seconds <= 1e9 else {
                 return "until expects a time such as t=40s, found '\(what)'"
             }
             let target = SimInstant.zero + .seconds(seconds)

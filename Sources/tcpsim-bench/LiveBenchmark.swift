@@ -45,16 +45,22 @@ enum LiveBenchmark {
             echo(megabytes: 1)
             roundTrips(count: 20_000)
         }
+        session(name: "without segmentation offload", config: large, offload: false) {
+            discard(megabytes: 100, label: "64 KiB windows, no offload", congestion: "cubic")
+            roundTrips(count: 20_000, label: "unpinned, no offload")
+        }
     }
 
     /// Starts a device (echo and discard) in a fresh namespace, runs `body` as its client, and stops it.
-    private static func session(name: String, config: IPConfig, pinDevice: Int32? = nil, _ body: () -> Void) {
+    private static func session(name: String, config: IPConfig, pinDevice: Int32? = nil, offload: Bool = true,
+                                _ body: () -> Void) {
         var settings = LiveDeviceConfiguration()
         settings.apps = [.service(.discard), .service(.echo)]
         settings.ipConfig = config
         settings.namespace = "tsim-bench-\(getpid())"
         settings.output = .quiet
         settings.duration = .seconds(300)
+        settings.offload = offload
         let live: LiveDevice
         do {
             live = try LiveDevice(settings)

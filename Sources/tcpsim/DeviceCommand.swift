@@ -56,6 +56,9 @@ struct DeviceCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print only the start-up lines and the summary.")
     var quiet = false
 
+    @Flag(help: "Have the kernel segment TCP itself instead of handing over 64 KiB datagrams (no segmentation offload).")
+    var noOffload = false
+
     @Option(help: "Stop after this many seconds.")
     var duration: Double?
 
@@ -110,6 +113,7 @@ struct DeviceCommand: ParsableCommand {
         settings.output = quiet ? .quiet : trace ? .trace : .status
         settings.duration = duration.map { SimDuration.seconds($0) }
         settings.seed = seed
+        settings.offload = !noOffload
 
         let device: LiveDevice
         do {

@@ -243,3 +243,25 @@ struct ActionsReplayTests {
         #expect(!report.passed)
     }
 }
+
+/// Captures with damaged timestamps and extreme options are handled, not trapped on.
+@Suite("Replay of damaged captures")
+struct DamagedCaptureTests {
+    /// S1 written again with the third frame's timestamp 200 years later.
+    @Test func aFrameYearsAwayIsCountedAsMalformed() throws {
+        let reader = try PcapFileReader(path: Paths.capture("S1-basic"))
+        let records = try reader.readAll()
+        let path = Paths.temporary("far.pcap")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let writer = try PcapFileWriter(path: path, linkType: .ethernet, epochSeconds: 0)
+        for (index, record) in records.enumerated() {
+            let seconds = Int(record.timestamp.seconds) + (index == 2 ? 200 * 365 * 86_400 : 0)
+            writer.record(record.data, at: SimInstant.zero + .seconds(seconds) + SimDuration(nanoseconds: Int64(record.timestamp.nanoseconds)))
+        }
+        try writer.close()
+        let capture = try Capture(path: path)
+        #expect(capture.skippedMalformed == 1)
+        let report = try Replay.check(capture: path, tolerance: .percent(1000))
+        #expect(report.rows.filter { $0.frame != nil }.count == 9)
+    }
+}

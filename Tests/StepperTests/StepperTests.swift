@@ -114,6 +114,9 @@ struct StepperTests {
         ("break state 3 eNOWHERE", "break expects 'state N eSTATE', 'timer [N]', 'segment TEXT' or 'if PREDICATE'"),
         ("select x", "select expects a socket number such as 3"),
         ("", ""),
+        ("until t=inf", "until expects a time such as t=40s, found 't=inf'"),
+        ("until t=1e12s", "until expects a time such as t=40s, found 't=1e12s'"),
+        ("goto -9223372036854775808", "goto expects an event number from 0 to"),
     ])
     func badCommandsSayWhatWasExpectedAndDoNotMove(command: String, reply: String) throws {
         let stepper = try Stepper(.stall(.report, config: .defaults))
