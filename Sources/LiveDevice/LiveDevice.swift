@@ -89,7 +89,9 @@ public struct LiveStatistics: Sendable, CustomStringConvertible {
     public var description: String {
         "\(packetsIn) packets in (\(bytesIn) bytes), \(packetsOut) out; \(pingsAnswered) pings answered; "
             + "\(malformedTCP + droppedICMP) malformed dropped; \(ignoredIPv6) IPv6 and \(ignoredOtherProtocols) "
-            + "other-protocol packets ignored" + (writeErrors > 0 ? "; \(writeErrors) writes refused" : "")
+            + "other-protocol packets ignored"
+            + (offloadedDatagrams > 0 ? "; \(offloadedDatagrams) offloaded datagrams split into \(offloadedSegments) segments" : "")
+            + (writeErrors > 0 ? "; \(writeErrors) writes refused" : "")
     }
 }
 

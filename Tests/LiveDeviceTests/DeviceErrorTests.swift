@@ -71,7 +71,8 @@ struct DeviceErrorTests {
         let unshare = try #require(LiveEnvironment.find("unshare"))
         let nsenter = try #require(LiveEnvironment.find("nsenter"))
         let device = try Running(unshare, ["-n", LiveEnvironment.tcpsim, "device", "--tun", "tsim9", "--app", "echo",
-                                           "--addr", "192.0.2.20/24", "--host-addr", "192.0.2.10", "--duration", "60"])
+                                           "--addr", "192.0.2.20/24", "--host-addr", "192.0.2.10", "--duration", "60",
+                                           "--no-offload"])
         #expect(device.wait(for: 20) { $0.contains("\nready\n") }, "\(device.error)")
         #expect(device.output.contains("reach it with: nc 192.0.2.20 7"))
         let pid = "\(device.process.processIdentifier)"
@@ -81,5 +82,6 @@ struct DeviceErrorTests {
         let finished = device.finish(within: 15)
         #expect(finished.status == 0)
         #expect(finished.output.contains("on tsim9; host side 192.0.2.10"))
+        #expect(!finished.output.contains("offloaded"))
     }
 }

@@ -129,7 +129,9 @@ struct LiveDeviceTests {
         let bytesIn = stopped.output.split(separator: "\n").last.flatMap { line in
             line.split(separator: "(").dropFirst().first?.split(separator: " ").first.flatMap { Int($0) }
         } ?? 0
-        #expect(bytesIn > 110 * 1024 * 1024, "\(stopped.output)")
+        #expect(bytesIn > 100 * 1024 * 1024, "\(stopped.output)")
+        // Segmentation offload: the kernel handed over large datagrams, which the device split.
+        #expect(stopped.output.contains(" offloaded datagrams split into "), "\(stopped.output)")
     }
 
     @Test func malformedPacketsFromARawSocketAreCountedAndDropped() throws {
