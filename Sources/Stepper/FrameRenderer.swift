@@ -52,7 +52,8 @@ public struct FrameRenderer {
     }
 
     /// All twelve states in three rows (opening, closing, FreeRTOS's end states), the socket's current state
-    /// highlighted, states this run never entered marked `·`, and the last transition with its cause.
+    /// highlighted, the state its last transition left in brackets, states this run never entered marked `·`,
+    /// and the last transition with its cause.
     func diagram(_ stepper: Stepper) -> [String] {
         let socket = stepper.diagramSocket
         let entered = stepper.enteredStates(of: socket?.host ?? "device")
@@ -61,17 +62,21 @@ public struct FrameRenderer {
             [.finWait1, .finWait2, .closing, .timeWait],
             [.closeWait, .lastAck],
         ]
+        let last = socket.flatMap { stepper.lastTransition(of: $0) }
         var lines = [rule("state diagram" + (socket.map { " — \($0.host) #\($0.id)" } ?? ""))]
         for (number, row) in rows.enumerated() {
             let arrow = number == 2 ? "  ──▶  " : " ─▶ "
             let cells = row.map { state -> String in
                 var name = String(state.freeRTOSName.dropFirst())
                 if !entered.contains(state) && state != .closed { name += "·" }
-                return socket?.state == state ? highlight(name) : name
+                if socket?.state == state { return highlight(name) }
+                // The state the last transition left is bracketed: the transition is drawn from it to the highlight.
+                if let last, last.from == state, last.to != state { return "[\(name)]" }
+                return name
             }
             lines.append(clipKeepingHighlight("  " + cells.joined(separator: arrow)))
         }
-        if let socket, let transition = stepper.lastTransition(of: socket) {
+        if let transition = last {
             lines.append(clip("  last: \(transition.from.freeRTOSName) → \(transition.to.freeRTOSName) at \(transition.time) (\(transition.cause))"))
         } else {
             lines.append("  last: —")

@@ -134,6 +134,7 @@ struct StepperTests {
             #expect(frame.contains(String(state.freeRTOSName.dropFirst())), "\(state) missing")
         }
         #expect(frame.contains("▶FIN_WAIT_1◀"))
+        #expect(frame.contains("[ESTABLISHED]"), "the state the last transition left")
         #expect(frame.contains("FIN_WAIT_2·") && frame.contains("TIME_WAIT·") && frame.contains("CLOSING·"))
         #expect(frame.contains("last: eESTABLISHED → eFIN_WAIT_1 at 2.003500 (FreeRTOS_shutdown(): FIN sent)"))
         #expect(frame.contains("device #3 port 3301 -> 192.0.2.1."))
