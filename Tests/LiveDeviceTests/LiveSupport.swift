@@ -142,6 +142,9 @@ final class DeviceUnderTest {
         if !ready {
             running.signal(SIGKILL)
             let finished = running.finish(within: 5)
+            if LiveEnvironment.namespaceExists(namespace) {
+                _ = try? run(LiveEnvironment.find("ip")!, ["netns", "del", namespace])
+            }
             Issue.record("device did not start: \(finished.error) \(finished.output)", sourceLocation: sourceLocation)
             throw CancellationError()
         }
@@ -157,9 +160,14 @@ final class DeviceUnderTest {
         try exec(["python3", "-c", program] + arguments, within: seconds)
     }
 
-    /// Stops the device with `signal` and returns what it printed.
+    /// Stops the device with `signal` and returns what it printed. A device that had to be killed cannot remove
+    /// its namespace; the test does (and the expectations on the output still fail).
     func stop(_ signal: Int32 = SIGTERM) -> Finished {
         running.signal(signal)
-        return running.finish(within: 15)
+        let finished = running.finish(within: 15)
+        if finished.timedOut, LiveEnvironment.namespaceExists(namespace) {
+            _ = try? run(LiveEnvironment.find("ip")!, ["netns", "del", namespace])
+        }
+        return finished
     }
 }
