@@ -147,16 +147,17 @@ public final class LiveDevice: @unchecked Sendable {
         self.namespace = namespace
         self.tun = tun
 
+        // One reading of the wall clock: the pcap, the trace and the model's clock share its second.
+        let realtime = Self.realtime()
         if let path = configuration.pcapPath {
             do {
-                capture = try PcapFileWriter(path: path, epochSeconds: Self.realtime().seconds)
+                capture = try PcapFileWriter(path: path, epochSeconds: realtime.seconds)
             } catch {
                 tun.close()
                 namespace?.remove()
                 throw LiveDeviceError("\(error)")
             }
         }
-        let realtime = Self.realtime()
         epochSeconds = realtime.seconds
         startOffset = realtime.nanoseconds
         monotonicStart = Self.monotonicNanoseconds()

@@ -14,8 +14,10 @@ public struct CapturedSegment: Sendable {
 public struct Capture: Sendable {
     public var path: String
     public var linkType: PcapLinkType
-    /// The first frame's wall-clock second (pcap timestamps of a model run are placed on the same clock).
+    /// The first frame's wall-clock second, and its nanoseconds within that second: the capture's times count
+    /// from there, and a model run's pcap is placed on the same clock.
     public var epochSeconds: Int64
+    public var startNanoseconds: Int64 = 0
     public var segments: [CapturedSegment] = []
     /// Frames read (after the BPF filter, if any).
     public var frames = 0
@@ -45,6 +47,7 @@ public struct Capture: Sendable {
             if first == nil {
                 first = record.timestamp
                 epochSeconds = record.timestamp.seconds
+                startNanoseconds = Int64(record.timestamp.nanoseconds)
             }
             guard let datagram = reader.ipv4Payload(of: record) else {
                 skippedNotTCP += 1

@@ -142,18 +142,12 @@ public struct Conversations: Sendable {
             let opening = conversation.deviceOpened ? "device connects" : conversation.deviceISN != nil ? "device accepts" : packets.contains { $0.flags.contains(.rst) } ? "refused with RST" : "mid-stream"
             let end = packets.last.map { "\($0.flags)" } ?? ""
             lines.append(String(
-                "#\(conversation.index)  \(conversation.peer) > \(conversation.device)  \(packets.count) segments (\(fromDevice) from the device)  \(format(conversation.firstTime))–\(format(conversation.lastTime)) s  \(opening), last \(end)"))
+                "#\(conversation.index)  \(conversation.peer) > \(conversation.device)  \(packets.count) segments (\(fromDevice) from the device)  \(conversation.firstTime.secondsText)–\(conversation.lastTime.secondsText) s  \(opening), last \(end)"))
         }
         return lines
     }
 }
 
-/// `1.234567`
-func format(_ duration: SimDuration) -> String {
-    let micros = duration.nanoseconds / 1000
-    let fraction = String(abs(micros) % 1_000_000)
-    return "\(micros < 0 ? "-" : "")\(abs(micros) / 1_000_000).\(String(repeating: "0", count: 6 - fraction.count))\(fraction)"
-}
 
 /// A problem with a capture, an option or an actions file, as one line.
 public struct ReplayError: Error, CustomStringConvertible, Sendable {

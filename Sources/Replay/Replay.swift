@@ -39,7 +39,7 @@ public struct ReplayReport: Sendable, Codable {
     /// `10/10 device segments match` or `first divergence at packet 17 (t=12.004 s): …`.
     public var verdict: String {
         if let divergence = firstDivergence {
-            return "first divergence at packet \(divergence.frame.map(String.init) ?? "(model only)") (t=\(String(format3(divergence.time))) s): \(divergence.summary)"
+            return "first divergence at packet \(divergence.frame.map(String.init) ?? "(model only)") (t=\(format3(divergence.time)) s): \(divergence.summary)"
         }
         return "\(matched)/\(compared) device segments match"
     }
@@ -90,17 +90,17 @@ public struct ReplayReport: Sendable, Codable {
     }
 }
 
+/// `1.234567` for a time in seconds (the report keeps times as numbers, for JSON).
 private func format3(_ value: Double) -> String {
-    let micros = Int64((value * 1e6).rounded())
-    let fraction = String(abs(micros) % 1_000_000)
-    return "\(micros < 0 ? "-" : "")\(abs(micros) / 1_000_000).\(String(repeating: "0", count: 6 - fraction.count))\(fraction)"
+    SimDuration(nanoseconds: Int64((value * 1e9).rounded())).secondsText
 }
 
 /// Replays captures against the model: the capture's peers are played to a simulated FreeRTOS+TCP device in
 /// virtual time, and every segment the real device sent is compared with the model's.
 public enum Replay {
     /// Replays `capture` (a pcap or pcapng file). `filter` is a BPF expression; `modelCapture` receives the
-    /// model's run (peer and model segments) as a pcap on the capture's own clock.
+    /// model's run (peer and model segments) on the capture's own clock, for a sink whose epoch is the
+    /// capture's `epochSeconds`.
     public static func check(
         capture path: String, device: String? = nil, config: IPConfig = .defaults,
         tolerance: ReplayTolerance = .default, filter: String? = nil, app: ReplayApp = .inferred,
@@ -137,7 +137,9 @@ public enum Replay {
     {
         let conversations = try Conversations(capture, device: settings.device)
         let scale = Double(settings.tickLength.nanoseconds) / 1e6
-        let stages: [LinkStage] = modelCapture.map { [PcapRecorder(sink: CaptureClockSink(sink: $0, scale: scale))] } ?? []
+        let stages: [LinkStage] = modelCapture.map {
+            [PcapRecorder(sink: CaptureClockSink(sink: $0, scale: scale, start: capture.startNanoseconds))]
+        } ?? []
         let engine = ReplayEngine(capture: capture, conversations: conversations, settings: settings, stages: stages)
         engine.run()
         let rows = Comparator(capture: capture, engine: engine, settings: settings).rows()
@@ -180,19 +182,22 @@ extension String {
     func trimmingLeadingSpaces() -> String { String(drop { $0 == " " }) }
 }
 
-/// Records the model's packets on the capture's clock (the model runs on the device's ticks).
+/// Records the model's packets on the capture's clock: model time is device ticks since the first frame, and
+/// the sink's epoch is the first frame's second, so the first frame's fraction of a second is added back.
 private final class CaptureClockSink: PacketSink {
     let sink: PacketSink
     let scale: Double
+    let start: Int64
 
-    init(sink: PacketSink, scale: Double) {
+    init(sink: PacketSink, scale: Double, start: Int64) {
         self.sink = sink
         self.scale = scale
+        self.start = start
     }
 
     func record(_ packet: [UInt8], at time: SimInstant) {
-        let nanoseconds = Double((time - SimInstant.zero).nanoseconds) * scale
-        sink.record(packet, at: SimInstant.zero + SimDuration(nanoseconds: Int64(nanoseconds.rounded())))
+        let nanoseconds = Int64((Double((time - SimInstant.zero).nanoseconds) * scale).rounded()) + start
+        sink.record(packet, at: SimInstant.zero + SimDuration(nanoseconds: nanoseconds))
     }
 }
 

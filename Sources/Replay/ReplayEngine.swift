@@ -289,7 +289,7 @@ final class ReplayEngine {
         network.run(until: modelTime(end))
     }
 
-    private func log(_ text: String) { appLog.append("t=\(format(captureTime(network.now))) \(text)") }
+    private func log(_ text: String) { appLog.append("t=\(captureTime(network.now).secondsText) \(text)") }
 
     private func startListeners() {
         for port in conversations.listeningPorts(in: capture) { listen(on: port) }

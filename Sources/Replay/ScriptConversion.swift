@@ -1,4 +1,5 @@
 import Scenario
+import SimClock
 import TCPWire
 
 /// `tcpsim convert`: a capture as an editable script in the scenario language (packetdrill's syntax), so a
@@ -61,7 +62,7 @@ public enum ScriptConversion {
         for (position, conversation) in order {
             let segment = capture.segments[position]
             let tcp = segment.packet.tcp
-            let time = SimDurationText(format(segment.time))
+            let time = SimDurationText(segment.time.secondsText)
             let fromDevice = segment.packet.ip.source == conversation.device.address && tcp.sourcePort == conversation.device.port
             let portSuffix = remotePorts.count == 1 && conversation.peer.port == defaultRemote ? ""
                 : conversation.peer.port == defaultRemote ? "" : " port \(conversation.peer.port)"

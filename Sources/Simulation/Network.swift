@@ -175,9 +175,7 @@ public final class Network: @unchecked Sendable {
                 host.deliver(frame)
                 executor.drain()
             } else {
-                let slot = inFlight.count
-                inFlight.append(frame)
-                schedule(.deliver(host: host.index, slot: slot), at: frame.time)
+                schedule(.deliver(host: host.index, slot: park(frame)), at: frame.time)
             }
         }
     }
@@ -205,15 +203,17 @@ public final class Network: @unchecked Sendable {
             record(.segment(time: now, from: host.name, to: hosts[target].name, packet: packet))
         }
         link.transmit(Frame(packet: packet, time: now, direction: direction)) { frame in
-            let slot: Int
-            if let free = freeSlots.popLast() {
-                slot = free
-                inFlight[slot] = frame
-            } else {
-                slot = inFlight.count
-                inFlight.append(frame)
-            }
-            schedule(.deliver(host: target, slot: slot), at: frame.time)
+            schedule(.deliver(host: target, slot: park(frame)), at: frame.time)
         }
+    }
+
+    /// Keeps a frame in flight until its delivery event; returns its slot (freed slots are reused).
+    private func park(_ frame: Frame) -> Int {
+        if let free = freeSlots.popLast() {
+            inFlight[free] = frame
+            return free
+        }
+        inFlight.append(frame)
+        return inFlight.count - 1
     }
 }

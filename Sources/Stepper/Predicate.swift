@@ -1,3 +1,4 @@
+import Foundation
 import TCPCore
 
 /// A condition over the sockets at one event, in the assertion language's words:
@@ -30,9 +31,9 @@ public struct Predicate: Sendable {
         self.text = text
         var alternatives: [[Term]] = []
         var problem: String?
-        for alternative in text.splitting(on: " or ") {
+        for alternative in text.components(separatedBy: " or ") {
             var terms: [Term] = []
-            for part in alternative.splitting(on: " and ") {
+            for part in alternative.components(separatedBy: " and ") {
                 let words = part.split(separator: " ").map(String.init)
                 if words.count == 1, let flag = Self.flag(words[0]) {
                     terms.append(.flag(flag.0, flag.1))
@@ -110,31 +111,5 @@ public struct Predicate: Sendable {
             }
         }
         return alternatives.contains { $0.allSatisfy(check) }
-    }
-}
-
-extension String {
-    /// The pieces between occurrences of `separator`.
-    func splitting(on separator: String) -> [String] {
-        var pieces: [String] = []
-        var rest = Substring(self)
-        while let range = rest.range(of: separator) {
-            pieces.append(String(rest[..<range.lowerBound]))
-            rest = rest[range.upperBound...]
-        }
-        pieces.append(String(rest))
-        return pieces
-    }
-}
-
-extension Substring {
-    func range(of text: String) -> Range<Index>? {
-        guard !text.isEmpty else { return nil }
-        var index = startIndex
-        while index < endIndex {
-            if self[index...].hasPrefix(text) { return index..<self.index(index, offsetBy: text.count) }
-            index = self.index(after: index)
-        }
-        return nil
     }
 }

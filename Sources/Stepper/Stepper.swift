@@ -1,3 +1,4 @@
+import Foundation
 import Scenario
 import SimClock
 import Simulation
@@ -299,9 +300,7 @@ public final class Stepper {
 }
 
 extension String {
-    fileprivate func trimmingSpaces() -> String {
-        String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
-    }
+    fileprivate func trimmingSpaces() -> String { trimmingCharacters(in: .whitespaces) }
 
     fileprivate func dropFirstWord() -> String {
         let trimmed = trimmingSpaces()

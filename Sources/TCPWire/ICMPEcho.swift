@@ -53,36 +53,17 @@ public enum ICMPEcho {
         let code = message[message.startIndex + 1]
         guard type == 8, code == 0 else { throw .notEchoRequest(type: type, code: code) }
 
-        // A fresh 20-byte header (IP options are not echoed back) followed by the message, type 0.
-        var reply = [UInt8](repeating: 0, count: IPv4HeaderView.minimumHeaderLength)
-        reply.append(contentsOf: message)
-        let total = reply.count
-        reply[0] = 0x45
-        reply[1] = view.typeOfService
-        reply[2] = UInt8(truncatingIfNeeded: total >> 8)
-        reply[3] = UInt8(truncatingIfNeeded: total)
-        reply[4] = UInt8(truncatingIfNeeded: view.identification >> 8)
-        reply[5] = UInt8(truncatingIfNeeded: view.identification)
-        reply[8] = ttl
-        reply[9] = protocolNumber
-        put(view.destination.rawValue, into: &reply, at: 12)
-        put(view.source.rawValue, into: &reply, at: 16)
-        let headerChecksum = InternetChecksum.checksum(reply[0..<20])
-        reply[10] = UInt8(truncatingIfNeeded: headerChecksum >> 8)
-        reply[11] = UInt8(truncatingIfNeeded: headerChecksum)
-        reply[20] = 0
-        reply[22] = 0
-        reply[23] = 0
-        let checksum = InternetChecksum.checksum(reply[20...])
-        reply[22] = UInt8(truncatingIfNeeded: checksum >> 8)
-        reply[23] = UInt8(truncatingIfNeeded: checksum)
-        return reply
-    }
-
-    private static func put(_ value: UInt32, into bytes: inout [UInt8], at offset: Int) {
-        bytes[offset] = UInt8(truncatingIfNeeded: value >> 24)
-        bytes[offset + 1] = UInt8(truncatingIfNeeded: value >> 16)
-        bytes[offset + 2] = UInt8(truncatingIfNeeded: value >> 8)
-        bytes[offset + 3] = UInt8(truncatingIfNeeded: value)
+        // The message turned into a reply (type 0, checksum recomputed) behind a fresh header without options.
+        var reply = Array(message)
+        reply[0] = 0
+        reply[2] = 0
+        reply[3] = 0
+        let checksum = InternetChecksum.checksum(reply[...])
+        reply[2] = UInt8(truncatingIfNeeded: checksum >> 8)
+        reply[3] = UInt8(truncatingIfNeeded: checksum)
+        let header = IPv4Header(
+            source: view.destination, destination: view.source, ttl: ttl, identification: view.identification,
+            dontFragment: view.dontFragment, typeOfService: view.typeOfService, protocolNumber: protocolNumber)
+        return IPv4Datagram(header: header, payload: reply[...]).encoded()
     }
 }

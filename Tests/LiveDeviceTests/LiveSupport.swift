@@ -57,6 +57,8 @@ final class Running: @unchecked Sendable {
     private let lock = NSLock()
     private var outputData = Data()
     private var errorData = Data()
+    /// Output pipes that reached end of file (2 when everything the process wrote has been read).
+    private var closedPipes = 0
     private let changed = DispatchSemaphore(value: 0)
 
     init(_ executable: String, _ arguments: [String]) throws {
@@ -79,7 +81,10 @@ final class Running: @unchecked Sendable {
             let data = handle.availableData
             guard let self else { return }
             if data.isEmpty { handle.readabilityHandler = nil }
-            self.lock.withLock { append(self, data) }
+            self.lock.withLock {
+                append(self, data)
+                if data.isEmpty { self.closedPipes += 1 }
+            }
             self.changed.signal()
         }
     }
@@ -110,8 +115,9 @@ final class Running: @unchecked Sendable {
             }
         }
         process.waitUntilExit()
-        // Let the pipes drain.
-        _ = wait(for: 0.5) { _ in false }
+        // Everything it wrote: both pipes at end of file (bounded, in case a child still holds one open).
+        let drained = DispatchTime.now() + 5
+        while lock.withLock({ closedPipes < 2 }), changed.wait(timeout: drained) == .success {}
         return Finished(status: process.terminationStatus, output: output, error: error, timedOut: timedOut)
     }
 
