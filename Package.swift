@@ -33,6 +33,9 @@ let package = Package(
         .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
         .target(name: "PcapIO", dependencies: ["CPcap", "Devices", "SimClock"]),
         .target(name: "CTun"),
+        .target(name: "CAppShim"),
+        .target(name: "CApp", dependencies: ["CAppShim", "Simulation", "IPConfig", "TCPSockets", "TCPWire", "SimClock"],
+                resources: [.copy("Runtime")], swiftSettings: optimize),
         .target(name: "Stepper", dependencies: ["Simulation", "Scenario", "ScenarioRunner", "Replay", "IPConfig", "TCPCore", "TCPSockets", "SimClock"],
                 swiftSettings: [.swiftLanguageMode(.v5)]),
         .target(name: "ReplayTesting", dependencies: ["Replay", "IPConfig"]),
@@ -44,7 +47,7 @@ let package = Package(
         .executableTarget(
             name: "tcpsim",
             dependencies: [
-                "Simulation", "PcapIO", "ScenarioRunner", "LiveDevice", "Replay", "Stepper", "CTun",
+                "Simulation", "PcapIO", "ScenarioRunner", "LiveDevice", "Replay", "Stepper", "CTun", "CApp",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "tcpsim-bench", dependencies: ["Simulation", "PcapIO", "ScenarioRunner", "LiveDevice", "CTun", "Replay"]),

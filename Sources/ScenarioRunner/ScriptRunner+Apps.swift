@@ -11,6 +11,7 @@ import TCPWire
 ///   HTTP control on 80; variants `report`, `capped`, `fix-a`, `fix-b`, `backlog2`).
 /// - `--device_app=echo:PORT`: an echo task on the device (FreeRTOS API, or BSD calls under the RFC personality).
 /// - `--device_app=caseflip-echo:PORT`: the concurrent case-flipping echo server (BSD calls).
+/// - `--device_app=c:PORT`: the C application given with `--c-app`; scripted segments go to PORT.
 /// - `--peer_app=never-closing:PORT[:START]`: a live host (192.0.2.3, RFC personality) that connects at START
 ///   seconds, exchanges a line and never closes.
 /// - `--peer_app=reconnecting:PORT:START:EVERY`: connects from START every EVERY seconds until it succeeds.
@@ -61,13 +62,24 @@ extension ScriptRunner {
             let port = try port(parts.count > 1 ? parts[1] : nil, in: "device_app=echo")
             localPort = port  // scripted segments go to the echo port
             startEcho(on: port)
+        case "c":
+            // The user's C application (`tcpsim run --c-app PROGRAM`); scripted segments go to PORT.
+            let port = try port(parts.count > 1 ? parts[1] : nil, in: "device_app=c")
+            guard let startCApp else {
+                throw RunnerError("\(file): --device_app=c:\(port) needs a C application: tcpsim run \(file) --c-app PROGRAM")
+            }
+            localPort = port
+            if !cAppStarted {
+                cAppStarted = true
+                try startCApp(device)
+            }
         case "caseflip-echo":
             // The concurrent case-flipping echo server of "The Socket API, Part 3" (BSD calls, any personality).
             let port = try port(parts.count > 1 ? parts[1] : nil, in: "device_app=caseflip-echo")
             localPort = port
             device.startCaseFlipEchoServer(port: port)
         default:
-            throw RunnerError("\(file): --device_app: expected terminal-server, echo or caseflip-echo, found '\(parts[0])'")
+            throw RunnerError("\(file): --device_app: expected terminal-server, echo, caseflip-echo or c, found '\(parts[0])'")
         }
     }
 

@@ -56,6 +56,10 @@ public final class ScriptRunner: @unchecked Sendable {
     var checksOutbound = true
     /// Steps due after this instant are not run (a replay looking at the model at one instant).
     public var endTime: SimInstant?
+    /// Starts the user's C application on the device (`--c-app`); `--device_app=c:PORT` in the script names the
+    /// port its scripted segments go to.
+    public var startCApp: ((Host) throws -> Void)?
+    var cAppStarted = false
 
     struct Failure: Error {
         var message: String
@@ -65,8 +69,10 @@ public final class ScriptRunner: @unchecked Sendable {
 
     /// `config` resolves `--config=FILE` (the CLI reads files; tests pass headers in memory).
     /// `defaultPersonality` applies when the script has no `--personality` option (plain packetdrill scripts).
+    /// `deviceConfig`, when given, configures the device instead of the script's `--config` (a C application's
+    /// own FreeRTOSIPConfig.h).
     public init(script: Script, file: String, config: ((String) throws -> IPConfig)? = nil,
-                defaultPersonality: Scenario.Personality = .freertos) throws {
+                defaultPersonality: Scenario.Personality = .freertos, deviceConfig: IPConfig? = nil) throws {
         self.script = script
         self.file = file
         var personality = defaultPersonality
@@ -84,6 +90,7 @@ public final class ScriptRunner: @unchecked Sendable {
                 ipConfig = try config(path)
             }
         }
+        if let deviceConfig { ipConfig = deviceConfig }
         self.personality = personality
         tolerance = .microseconds(Int(toleranceMicros))
         network = Network(seed: seed)
@@ -121,6 +128,10 @@ public final class ScriptRunner: @unchecked Sendable {
         var completed = 0
         do {
             try startApps()
+            if let startCApp, !cAppStarted {
+                cAppStarted = true
+                try startCApp(device)
+            }
         } catch {
             return ScriptReport(failure: "\(error)", stepsCompleted: 0)
         }
@@ -128,11 +139,17 @@ public final class ScriptRunner: @unchecked Sendable {
             if let endTime, times(of: step).0 > endTime { break }
             do {
                 try perform(step)
+                if let reason = network.haltReason {
+                    return ScriptReport(failure: reason, stepsCompleted: completed)
+                }
                 completed += 1
             } catch let failure as Failure {
+                // An application that stopped the run explains the failure better than the step it broke.
+                if let reason = network.haltReason { return ScriptReport(failure: reason, stepsCompleted: completed) }
                 return ScriptReport(failure: "\(file):\(failure.line ?? step.location.line): \(failure.message)\n\(context())",
                                     stepsCompleted: completed)
             } catch {
+                if let reason = network.haltReason { return ScriptReport(failure: reason, stepsCompleted: completed) }
                 return ScriptReport(failure: "\(file):\(step.location.line): \(error)", stepsCompleted: completed)
             }
         }
@@ -147,6 +164,7 @@ public final class ScriptRunner: @unchecked Sendable {
                 return ScriptReport(failure: "\(file):\(pending.line): \(error)", stepsCompleted: completed)
             }
         }
+        if let reason = network.haltReason { return ScriptReport(failure: reason, stepsCompleted: completed) }
         return ScriptReport(failure: nil, stepsCompleted: completed)
     }
 

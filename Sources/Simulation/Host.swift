@@ -17,7 +17,7 @@ public final class Host: @unchecked Sendable {
     let index: Int
     /// The host's TCP stack (inspect it freely; change it only through the calls below).
     public let stack: TCPStack
-    unowned let network: Network
+    public unowned let network: Network
     var routes: [IPv4Address: (link: InMemoryLink, direction: LinkDirection, host: Int)] = [:]
     var defaultRoute: (link: InMemoryLink, direction: LinkDirection, host: Int)?
     private var scheduledWake: SimInstant?
@@ -43,6 +43,9 @@ public final class Host: @unchecked Sendable {
     /// Socket events whose app wake-ups are held back (see `holdWakeups()`).
     private var heldEvents: [(SocketID, SocketEvent)] = []
     private var holdingWakeups = false
+    /// Called once, and cleared, when the next blocking call is about to suspend its task: a scheduler of app
+    /// tasks (the C application's kernel) learns that the call blocks rather than completing at once.
+    public var suspensionObserver: (() -> Void)?
 
     init(name: String, index: Int, address: IPv4Address, parameters: TCPParameters, seed: UInt64, network: Network) {
         self.name = name
@@ -222,6 +225,10 @@ public final class Host: @unchecked Sendable {
         _ attempt: @escaping () throws -> T?
     ) async throws -> T {
         if let value = try performing(attempt) { return value }
+        if let observer = suspensionObserver {
+            suspensionObserver = nil
+            observer()
+        }
         // Unsafe, not checked: a simulation routinely ends with app tasks blocked for ever (a server waiting
         // in accept), and those continuations are then never resumed by design.
         return try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<T, Error>) in

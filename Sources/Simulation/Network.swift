@@ -38,6 +38,8 @@ public final class Network: @unchecked Sendable {
     public private(set) var timerEvents = 0
     /// Errors thrown by app tasks, with the task's name.
     public private(set) var taskFailures: [(task: String, error: String)] = []
+    /// Why the run was stopped (`halt(_:)`): no event is processed after it.
+    public private(set) var haltReason: String?
 
     public init(seed: UInt64 = 1) {
         self.seed = seed
@@ -97,12 +99,28 @@ public final class Network: @unchecked Sendable {
         executor.drain()
     }
 
+    /// Starts an app task without running it yet: it runs when the current event's jobs are drained (safe to call
+    /// from inside another task).
+    public func startTask(_ name: String, _ body: @escaping @Sendable () async -> Void) {
+        Task(executorPreference: executor) { await body() }
+    }
+
+    /// Runs `action` once every app task that can run at this instant has run (still at this instant).
+    public func whenIdle(_ action: @escaping () -> Void) { executor.whenIdle(action) }
+
+    /// Stops the run: no further event is processed, and runners report `reason` (an app that crashed).
+    /// The first reason is kept.
+    public func halt(_ reason: String) {
+        if haltReason == nil { haltReason = reason }
+    }
+
     // MARK: - Running
 
-    /// Processes the next event; returns false when none is left at or before `limit`.
+    /// Processes the next event; returns false when none is left at or before `limit`, or the run was halted.
     @discardableResult
     public func step(notAfter limit: SimInstant = .distantFuture) -> Bool {
         executor.drain()
+        guard haltReason == nil else { return false }
         guard let event = scheduler.popNext(notAfter: limit) else { return false }
         eventsProcessed += 1
         switch event {
@@ -127,7 +145,7 @@ public final class Network: @unchecked Sendable {
     /// Runs every event up to `time`, then sets the clock to `time`.
     public func run(until time: SimInstant) {
         while step(notAfter: time) {}
-        scheduler.advance(to: time)
+        if haltReason == nil { scheduler.advance(to: time) }
     }
 
     /// The time of the next queued event, if any (a real-time driver sleeps until then).

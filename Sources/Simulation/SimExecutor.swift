@@ -5,6 +5,8 @@
 final class SimExecutor: TaskExecutor, @unchecked Sendable {
     private var jobs: [UnownedJob] = []
     private var head = 0
+    /// Actions to run once no job is queued (see `Network.whenIdle(_:)`).
+    private var idleActions: [() -> Void] = []
 
     func enqueue(_ job: consuming ExecutorJob) {
         jobs.append(UnownedJob(job))
@@ -12,16 +14,25 @@ final class SimExecutor: TaskExecutor, @unchecked Sendable {
 
     var hasWork: Bool { head < jobs.count }
 
-    /// Runs queued jobs (and those they queue) until none is left.
+    /// Runs queued jobs (and those they queue) until none is left, then the idle actions, and again while those
+    /// queued more.
     func drain() {
-        while head < jobs.count {
-            let job = jobs[head]
-            head += 1
-            job.runSynchronously(on: asUnownedTaskExecutor())
-            if head == jobs.count {
-                jobs.removeAll(keepingCapacity: true)
-                head = 0
+        repeat {
+            while head < jobs.count {
+                let job = jobs[head]
+                head += 1
+                job.runSynchronously(on: asUnownedTaskExecutor())
+                if head == jobs.count {
+                    jobs.removeAll(keepingCapacity: true)
+                    head = 0
+                }
             }
-        }
+            guard !idleActions.isEmpty else { return }
+            let actions = idleActions
+            idleActions.removeAll(keepingCapacity: true)
+            for action in actions { action() }
+        } while true
     }
+
+    func whenIdle(_ action: @escaping () -> Void) { idleActions.append(action) }
 }

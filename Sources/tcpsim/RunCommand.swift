@@ -1,4 +1,5 @@
 import ArgumentParser
+import CApp
 import Devices
 import Foundation
 import IPConfig
@@ -13,6 +14,13 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run a scenario script (packetdrill dialect) against a simulated device in virtual time.",
         discussion: """
+            With --c-app PROGRAM (built by 'tcpsim cc'), your own FreeRTOS application is the device's app; \
+            '--device_app=c:PORT' in the script sends its scripted segments to PORT.
+
+            Examples:
+              tcpsim run Fixtures/scenarios/reuse-shutdown-stall.pkt
+              tcpsim run check.pkt --c-app ./server --pcap run.pcap
+
             '<' lines are segments injected from the remote peer (192.0.2.1, port 40000 unless 'port N'), \
             '>' lines are the segments the device (192.0.2.2) must send, calls run on the device with \
             FreeRTOS's return values, and %{ assert … }% blocks check the model at that instant. Exit status 0 \
@@ -46,6 +54,8 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "Trace format: text (timeline lines) or json (one object per event).")
     var format: String = "text"
 
+    @OptionGroup var cAppOptions: CAppOptions
+
     func validate() throws {
         guard Personality(rawValue: personality) != nil else {
             throw CLIError("--personality expects freertos or rfc, found '\(personality)'")
@@ -67,10 +77,16 @@ struct RunCommand: ParsableCommand {
             throw CLIError(error.rendered(source: source))
         }
         let directory = URL(fileURLWithPath: script).deletingLastPathComponent().path
+        let cApp = try cAppOptions.load()
         let runner = try ScriptRunner(script: parsed, file: script, config: { path in
             let resolved = FileManager.default.fileExists(atPath: path) ? path : directory + "/" + path
             return try loadIPConfig(resolved)
-        }, defaultPersonality: Personality(rawValue: personality) ?? .freertos)
+        }, defaultPersonality: Personality(rawValue: personality) ?? .freertos, deviceConfig: cApp?.config)
+        var application: CApplication?
+        if let cApp {
+            runner.startCApp = { device in application = try startCApp(cApp.image, on: device) }
+        }
+        defer { application?.stop() }
         if let trace { try Self.checkWritable(trace) }  // fail before the run, not after it
         let capture = try pcap.map(openCapture)
         if let capture {
@@ -79,6 +95,7 @@ struct RunCommand: ParsableCommand {
         var formatter = TimelineFormatter()
         if events { runner.network.onTrace = { print(formatter.format($0)) } }
         let report = runner.run()
+        application?.stop()  // its last output lines go to the trace
         if let timeline { try writeTimeline(timeline, runner.network.trace, to: timelineOutput) }
         try capture?.close()
         if let trace { try writeTrace(runner.network.trace, to: trace) }

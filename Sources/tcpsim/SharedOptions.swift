@@ -1,4 +1,5 @@
 import ArgumentParser
+import CApp
 import Devices
 import PcapIO
 import SimClock
@@ -66,4 +67,38 @@ func loadIPConfig(_ path: String) throws -> IPConfig {
     var standardError = StandardError()
     for diagnostic in header.diagnostics { print(diagnostic, to: &standardError) }
     return header.config
+}
+
+/// `--c-app PROGRAM`: the user's own FreeRTOS application (built with `tcpsim cc`) as the device's app.
+struct CAppOptions: ParsableArguments {
+    @Option(name: .customLong("c-app"), help: ArgumentHelp(
+        "Run this FreeRTOS application, built with 'tcpsim cc', as the device's app; its FreeRTOSIPConfig.h configures the device.",
+        valueName: "PROGRAM"))
+    var cApp: String?
+
+    /// The program and the device configuration its headers give (warnings printed to stderr).
+    func load() throws -> (image: CAppImage, config: IPConfig)? {
+        guard let cApp else { return nil }
+        let image: CAppImage
+        do {
+            image = try CAppImage(path: cApp)
+        } catch {
+            throw CLIError("\(error)")
+        }
+        let (config, warnings) = image.deviceConfig()
+        var standardError = StandardError()
+        for warning in warnings { print(warning, to: &standardError) }
+        return (image, config)
+    }
+}
+
+/// Starts `image` on `device`; a program that cannot start is a one-line error.
+func startCApp(_ image: CAppImage, on device: Simulation.Host) throws -> CApplication {
+    let application = CApplication(image: image, device: device)
+    do {
+        try application.start()
+    } catch {
+        throw CLIError("\(error)")
+    }
+    return application
 }

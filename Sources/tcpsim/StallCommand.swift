@@ -1,4 +1,5 @@
 import ArgumentParser
+import CApp
 import Devices
 import PcapIO
 import SimClock
@@ -19,7 +20,13 @@ struct StallCommand: ParsableCommand {
             the port refused new clients and why.
 
             Variants: report (the app of the report), capped (recv() for at most 4 s), fix-a (closesocket once \
-            the FIN is out), fix-b (closesocket at once), backlog2 (no REUSE, backlog 2).
+            the FIN is out), fix-b (closesocket at once), backlog2 (no REUSE, backlog 2). With --c-app, your own \
+            terminal server built by 'tcpsim cc' runs instead of the Swift model, against the same clients.
+
+            Examples:
+              tcpsim stall
+              tcpsim stall --variant capped --pcap stall.pcap
+              tcpsim cc -o ts Fixtures/apps/terminal-server/*.c && tcpsim stall --c-app ./ts
             """)
 
     @Option(help: "The app's release strategy: \(TerminalServerVariant.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -43,6 +50,8 @@ struct StallCommand: ParsableCommand {
     @Option(name: .customLong("timeline-output"), help: "Write the timeline to this file instead of standard output.")
     var timelineOutput: String?
 
+    @OptionGroup var cAppOptions: CAppOptions
+
     func validate() throws {
         if let timeline, !["states", "text", "mermaid", "svg"].contains(timeline) {
             throw CLIError("--timeline expects states, text, mermaid or svg, found '\(timeline)'")
@@ -54,16 +63,34 @@ struct StallCommand: ParsableCommand {
     }
 
     func run() throws {
-        let ipConfig = try config.map(loadIPConfig) ?? .defaults
+        let cApp = try cAppOptions.load()
+        if cApp != nil, config != nil {
+            throw CLIError("--config and --c-app both configure the device: the C application's FreeRTOSIPConfig.h does; drop --config")
+        }
+        let ipConfig = try cApp?.config ?? config.map(loadIPConfig) ?? .defaults
         let capture = try pcap.map(openCapture)
-        let scenario = StallScenario(
-            variant: TerminalServerVariant(rawValue: variant) ?? .report, parameters: .freeRTOS(config: ipConfig),
-            seed: seed, stages: capture.map { [PcapRecorder(sink: $0)] } ?? [])
+        let stages = capture.map { [PcapRecorder(sink: $0)] } ?? []
+        let scenario: StallScenario
+        var application: CApplication?
+        if let cApp {
+            scenario = StallScenario(externalAppWith: .freeRTOS(config: ipConfig), seed: seed, stages: stages)
+            application = try startCApp(cApp.image, on: scenario.device)
+        } else {
+            scenario = StallScenario(
+                variant: TerminalServerVariant(rawValue: variant) ?? .report, parameters: .freeRTOS(config: ipConfig),
+                seed: seed, stages: stages)
+        }
         var formatter = TimelineFormatter()
         if !quiet { scenario.network.onTrace = { print(formatter.format($0)) } }
         let verdict = scenario.run()
+        application?.stop()
         if let timeline { try writeTimeline(timeline, scenario.network.trace, to: timelineOutput) }
         try capture?.close()
+        if let failure = scenario.network.haltReason {
+            var standardError = StandardError()
+            print(failure, to: &standardError)
+            throw ExitCode(1)
+        }
         print(verdict)
         if verdict.stall == nil { throw ExitCode(1) }
     }

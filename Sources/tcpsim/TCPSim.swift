@@ -11,5 +11,12 @@ struct TCPSim: ParsableCommand {
             byte-identical pcap.
             """,
         version: "0.1.0",
-        subcommands: [StallCommand.self, RunCommand.self, DemoCommand.self, DeviceCommand.self, ReplayCommand.self, ConvertCommand.self, StepCommand.self, ConfigCommand.self])
+        subcommands: [StallCommand.self, RunCommand.self, CCCommand.self, DemoCommand.self, DeviceCommand.self, ReplayCommand.self, ConvertCommand.self, StepCommand.self, ConfigCommand.self])
+
+    /// Compiler-style joined flags (`-DNAME=VALUE`, `-Idir`) are split before parsing, as a C compiler takes them.
+    static func main() {
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.first == "cc" { arguments = CCCommand.splittingJoinedFlags(arguments) }
+        main(arguments)
+    }
 }

@@ -18,8 +18,10 @@ public final class StallScenario {
     public let network: Network
     public let device: Host
     public let host: Host
-    public let server: TerminalServer
+    /// The Swift model of the terminal server, or nil when another app (the user's C program) runs instead.
+    public let server: TerminalServer?
     public let variant: TerminalServerVariant
+    public let linkDelay: SimDuration
     public let parameters: TCPParameters
     public var rules: FreeRTOSRules { parameters.freeRTOS }
     /// When C1 connects, and when the release request is sent (1 s after C1's exchange).
@@ -42,12 +44,27 @@ public final class StallScenario {
         host = network.addHost("host", address: Self.hostAddress, parameters: .linuxLike)
         network.connect(host, device, delay: linkDelay, stages: stages)
         server = TerminalServer(device: device, variant: variant)
+        self.linkDelay = linkDelay
+    }
+
+    /// The scenario for another implementation of the terminal server (the user's C program), which the caller
+    /// starts on `device` before `run`: the same clients, the verdict read from the trace.
+    public init(externalAppWith parameters: TCPParameters, seed: UInt64 = 1, linkDelay: SimDuration = .microseconds(500),
+                stages: [LinkStage] = []) {
+        variant = .report
+        self.parameters = parameters
+        network = Network(seed: seed)
+        device = network.addHost("device", address: Self.deviceAddress, parameters: parameters)
+        host = network.addHost("host", address: Self.hostAddress, parameters: .linuxLike)
+        network.connect(host, device, delay: linkDelay, stages: stages)
+        server = nil
+        self.linkDelay = linkDelay
     }
 
     /// Runs the scenario until C2 has been served (or `limit`), and returns the verdict.
     @discardableResult
     public func run(limit: SimDuration = .seconds(300)) -> StallVerdict {
-        server.start()
+        server?.start()
         let terminal = Endpoint(Self.deviceAddress, Self.port)
         host.startNeverClosingClient(at: c1Start, server: terminal, line: "hello\n") { [self] _, _ in
             let release = host.now + .seconds(1)
@@ -60,14 +77,16 @@ public final class StallScenario {
                 connected.set("attempt", "\(attempt)")
             }
         }
-        network.run(until: { [self] in server.accepts.count >= 2 && connected.values["time"] != nil },
-                    limit: .zero + limit)
+        network.run(until: { [self] in
+            (server.map { $0.accepts.count >= 2 } ?? true) && connected.values["time"] != nil
+        }, limit: .zero + limit)
         network.run(for: .seconds(1))
         return verdict
     }
 
     /// What the run showed: when the port took a new client after the release, and why.
     public var verdict: StallVerdict {
+        guard let server else { return StallTraceVerdict(scenario: self).verdict }
         guard let release = server.releases.first(where: { $0.port == Self.port }) else {
             return StallVerdict(port: Self.port, stall: nil, cause: "the release request never reached the device")
         }
@@ -79,6 +98,7 @@ public final class StallScenario {
 
     /// Names what freed the port: the old connection's death (its transition cause) or the app's close.
     private func causeOfFreedom(after release: SimInstant) -> String {
+        guard let server else { return "" }
         if variant == .backlog2 {
             return "the listener never left eTCP_LISTEN (no REUSE_LISTEN, backlog 2)"
         }

@@ -1,0 +1,609 @@
+/* tcpsim: the FreeRTOS kernel API of the application, as requests to tcpsim, where tasks, queues, semaphores,
+ * event groups and timers live and wait on the simulation's clock. Memory stays in the application. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "FreeRTOS.h"
+#include "task.h"
+#include "queue.h"
+#include "semphr.h"
+#include "timers.h"
+#include "event_groups.h"
+#include "FreeRTOS_IP.h"
+#include "tcpsim_runtime.h"
+
+#define TASK(handle) ( ( struct tcpsim_task * ) ( handle ) )
+#define HANDLE(task) ( ( TaskHandle_t ) ( task ) )
+
+static int64_t task_argument( TaskHandle_t xTask )
+{
+    return xTask == NULL ? -1 : tcpsim_task_id( TASK( xTask ) );
+}
+
+/* ---- Memory ---------------------------------------------------------------------------------------- */
+
+void * pvPortMalloc( size_t xWantedSize )
+{
+    void * pv = malloc( xWantedSize ? xWantedSize : 1 );
+#if ( configUSE_MALLOC_FAILED_HOOK == 1 )
+    if( pv == NULL ) vApplicationMallocFailedHook();
+#endif
+    return pv;
+}
+
+void vPortFree( void * pv ) { free( pv ); }
+size_t xPortGetFreeHeapSize( void ) { return configTOTAL_HEAP_SIZE; }
+size_t xPortGetMinimumEverFreeHeapSize( void ) { return configTOTAL_HEAP_SIZE; }
+void vPortInitialiseBlocks( void ) {}
+
+/* ---- Tasks ----------------------------------------------------------------------------------------- */
+
+static long clamp_priority( UBaseType_t uxPriority )
+{
+    return uxPriority >= ( UBaseType_t ) configMAX_PRIORITIES ? configMAX_PRIORITIES - 1 : ( long ) uxPriority;
+}
+
+BaseType_t xTaskCreate( TaskFunction_t pxTaskCode, const char * const pcName, const configSTACK_DEPTH_TYPE uxStackDepth,
+                        void * const pvParameters, UBaseType_t uxPriority, TaskHandle_t * const pxCreatedTask )
+{
+    struct tcpsim_task * task = tcpsim_task_create( pxTaskCode, pvParameters, pcName,
+                                                    ( size_t ) uxStackDepth * sizeof( StackType_t ),
+                                                    clamp_priority( uxPriority ), TCPSIM_TASK_APP );
+    if( pxCreatedTask ) *pxCreatedTask = HANDLE( task );
+    return task ? pdPASS : errCOULD_NOT_ALLOCATE_REQUIRED_MEMORY;
+}
+
+TaskHandle_t xTaskCreateStatic( TaskFunction_t pxTaskCode, const char * const pcName, const configSTACK_DEPTH_TYPE uxStackDepth,
+                                void * const pvParameters, UBaseType_t uxPriority, StackType_t * const puxStackBuffer,
+                                StaticTask_t * const pxTaskBuffer )
+{
+    /* The task runs on a stack of tcpsim's (with a guard page): a 64-bit host needs more than the device. */
+    ( void ) puxStackBuffer;
+    ( void ) pxTaskBuffer;
+    return HANDLE( tcpsim_task_create( pxTaskCode, pvParameters, pcName, ( size_t ) uxStackDepth * sizeof( StackType_t ),
+                                       clamp_priority( uxPriority ), TCPSIM_TASK_APP ) );
+}
+
+void vTaskDelete( TaskHandle_t xTaskToDelete )
+{
+    struct tcpsim_task * task = xTaskToDelete ? TASK( xTaskToDelete ) : tcpsim_current_task();
+    if( task == tcpsim_current_task() )
+    {
+        tcpsim_task_forget( task ); /* freed by the next task to run */
+        tcpsim_call1( TCPSIM_OP_TASK_DELETE, -1 );
+        tcpsim_fault( TCPSIM_FAULT_UNSUPPORTED, "a deleted task ran again" );
+    }
+    tcpsim_call1( TCPSIM_OP_TASK_DELETE, tcpsim_task_id( task ) );
+    tcpsim_task_forget( task );
+}
+
+void vTaskDelay( const TickType_t xTicksToDelay ) { tcpsim_call1( TCPSIM_OP_DELAY, xTicksToDelay ); }
+
+BaseType_t xTaskDelayUntil( TickType_t * const pxPreviousWakeTime, const TickType_t xTimeIncrement )
+{
+    int64_t waited = 0;
+    int64_t wake = tcpsim_call( TCPSIM_OP_DELAY_UNTIL, *pxPreviousWakeTime, xTimeIncrement, 0, 0, 0, NULL, 0, &waited );
+    *pxPreviousWakeTime = ( TickType_t ) wake;
+    return waited ? pdTRUE : pdFALSE;
+}
+
+BaseType_t xTaskAbortDelay( TaskHandle_t xTask )
+{
+    ( void ) xTask;
+    tcpsim_fault( TCPSIM_FAULT_UNSUPPORTED, "xTaskAbortDelay() is not modelled by tcpsim" );
+}
+
+UBaseType_t uxTaskPriorityGet( const TaskHandle_t xTask ) { return ( UBaseType_t ) tcpsim_call1( TCPSIM_OP_PRIORITY_GET, task_argument( xTask ) ); }
+UBaseType_t uxTaskPriorityGetFromISR( const TaskHandle_t xTask ) { return uxTaskPriorityGet( xTask ); }
+void vTaskPrioritySet( TaskHandle_t xTask, UBaseType_t uxNewPriority ) { tcpsim_call2( TCPSIM_OP_PRIORITY_SET, task_argument( xTask ), clamp_priority( uxNewPriority ) ); }
+eTaskState eTaskGetState( TaskHandle_t xTask ) { return ( eTaskState ) tcpsim_call1( TCPSIM_OP_TASK_STATE, task_argument( xTask ) ); }
+void vTaskSuspend( TaskHandle_t xTaskToSuspend ) { tcpsim_call1( TCPSIM_OP_SUSPEND, task_argument( xTaskToSuspend ) ); }
+void vTaskResume( TaskHandle_t xTaskToResume ) { if( xTaskToResume ) tcpsim_call1( TCPSIM_OP_RESUME, task_argument( xTaskToResume ) ); }
+BaseType_t xTaskResumeFromISR( TaskHandle_t xTaskToResume ) { vTaskResume( xTaskToResume ); return pdFALSE; }
+
+void vTaskGetInfo( TaskHandle_t xTask, TaskStatus_t * pxTaskStatus, BaseType_t xGetFreeStackSpace, eTaskState eState )
+{
+    ( void ) xGetFreeStackSpace;
+    struct tcpsim_task * task = xTask ? TASK( xTask ) : tcpsim_current_task();
+    memset( pxTaskStatus, 0, sizeof( *pxTaskStatus ) );
+    pxTaskStatus->xHandle = HANDLE( task );
+    pxTaskStatus->pcTaskName = tcpsim_task_name( task );
+    pxTaskStatus->xTaskNumber = ( UBaseType_t ) tcpsim_task_id( task );
+    pxTaskStatus->eCurrentState = eState == eInvalid ? eTaskGetState( HANDLE( task ) ) : eState;
+    pxTaskStatus->uxCurrentPriority = uxTaskPriorityGet( HANDLE( task ) );
+    pxTaskStatus->uxBasePriority = pxTaskStatus->uxCurrentPriority;
+}
+
+static void start_internal_tasks( void )
+{
+    tcpsim_task_create( tcpsim_ip_task, NULL, "IP-task", 64 * 1024, clamp_priority( ipconfigIP_TASK_PRIORITY ), TCPSIM_TASK_IP );
+#if ( configUSE_TIMERS == 1 )
+    tcpsim_task_create( tcpsim_timer_task, NULL, "Tmr Svc", 64 * 1024, clamp_priority( configTIMER_TASK_PRIORITY ), TCPSIM_TASK_TIMER );
+#endif
+}
+
+void vTaskStartScheduler( void )
+{
+    start_internal_tasks();
+    tcpsim_call0( TCPSIM_OP_START_SCHEDULER );
+    /* tcpsim never resumes main() once the scheduler runs. */
+    tcpsim_fault( TCPSIM_FAULT_UNSUPPORTED, "main() resumed after vTaskStartScheduler()" );
+}
+
+void vTaskEndScheduler( void )
+{
+    tcpsim_call0( TCPSIM_OP_END_SCHEDULER );
+    tcpsim_fault( TCPSIM_FAULT_UNSUPPORTED, "a task ran after vTaskEndScheduler()" );
+}
+
+/* One task runs at a time and only tcpsim switches: suspending the scheduler has nothing to hold back. */
+void vTaskSuspendAll( void ) {}
+BaseType_t xTaskResumeAll( void ) { return pdFALSE; }
+BaseType_t xTaskGetSchedulerState( void ) { return tcpsim_current_task() == tcpsim_task_by_id( 0 ) ? taskSCHEDULER_NOT_STARTED : taskSCHEDULER_RUNNING; }
+
+TickType_t xTaskGetTickCount( void ) { return ( TickType_t ) tcpsim_call0( TCPSIM_OP_TICK_COUNT ); }
+TickType_t xTaskGetTickCountFromISR( void ) { return xTaskGetTickCount(); }
+UBaseType_t uxTaskGetNumberOfTasks( void ) { return ( UBaseType_t ) tcpsim_call0( TCPSIM_OP_TASK_COUNT ); }
+char * pcTaskGetName( TaskHandle_t xTaskToQuery ) { return ( char * ) tcpsim_task_name( xTaskToQuery ? TASK( xTaskToQuery ) : tcpsim_current_task() ); }
+TaskHandle_t xTaskGetCurrentTaskHandle( void ) { return HANDLE( tcpsim_current_task() ); }
+TaskHandle_t xTaskGetIdleTaskHandle( void ) { return NULL; }
+UBaseType_t uxTaskGetStackHighWaterMark( TaskHandle_t xTask ) { ( void ) xTask; return configMINIMAL_STACK_SIZE; }
+configSTACK_DEPTH_TYPE uxTaskGetStackHighWaterMark2( TaskHandle_t xTask ) { ( void ) xTask; return configMINIMAL_STACK_SIZE; }
+
+TaskHandle_t xTaskGetHandle( const char * pcNameToQuery )
+{
+    for( int32_t id = 1; id < 4096; id++ )
+    {
+        struct tcpsim_task * task = tcpsim_task_by_id( id );
+        if( task && strcmp( tcpsim_task_name( task ), pcNameToQuery ) == 0 ) return HANDLE( task );
+    }
+    return NULL;
+}
+
+UBaseType_t uxTaskGetSystemState( TaskStatus_t * const pxTaskStatusArray, const UBaseType_t uxArraySize,
+                                  configRUN_TIME_COUNTER_TYPE * const pulTotalRunTime )
+{
+    UBaseType_t count = 0;
+    for( int32_t id = 1; id < 4096 && count < uxArraySize; id++ )
+    {
+        struct tcpsim_task * task = tcpsim_task_by_id( id );
+        if( task ) vTaskGetInfo( HANDLE( task ), &pxTaskStatusArray[ count++ ], pdFALSE, eInvalid );
+    }
+    if( pulTotalRunTime ) *pulTotalRunTime = 0;
+    return count;
+}
+
+void vTaskListTasks( char * pcWriteBuffer, size_t uxBufferLength )
+{
+    size_t used = 0;
+    if( uxBufferLength ) pcWriteBuffer[ 0 ] = '\0';
+    for( int32_t id = 1; id < 4096; id++ )
+    {
+        struct tcpsim_task * task = tcpsim_task_by_id( id );
+        if( !task || used >= uxBufferLength ) continue;
+        int n = snprintf( pcWriteBuffer + used, uxBufferLength - used, "%-16s %d\t%lu\n", tcpsim_task_name( task ),
+                          ( int ) eTaskGetState( HANDLE( task ) ), ( unsigned long ) uxTaskPriorityGet( HANDLE( task ) ) );
+        if( n > 0 ) used += ( size_t ) n;
+    }
+}
+
+void vTcpsimYield( void ) { tcpsim_call0( TCPSIM_OP_YIELD ); }
+
+void vTaskSetTimeOutState( TimeOut_t * const pxTimeOut )
+{
+    memset( pxTimeOut, 0, sizeof( *pxTimeOut ) );
+    pxTimeOut->xTimeOnEntering = xTaskGetTickCount();
+}
+
+BaseType_t xTaskCheckForTimeOut( TimeOut_t * const pxTimeOut, TickType_t * const pxTicksToWait )
+{
+    if( *pxTicksToWait == portMAX_DELAY ) return pdFALSE;
+    TickType_t now = xTaskGetTickCount();
+    TickType_t elapsed = now - pxTimeOut->xTimeOnEntering;
+    if( elapsed < *pxTicksToWait )
+    {
+        *pxTicksToWait -= elapsed;
+        vTaskSetTimeOutState( pxTimeOut );
+        return pdFALSE;
+    }
+    *pxTicksToWait = 0;
+    return pdTRUE;
+}
+
+/* ---- Task notifications (index 0) ---------------------------------------------------------------- */
+
+BaseType_t xTaskGenericNotify( TaskHandle_t xTaskToNotify, UBaseType_t uxIndexToNotify, uint32_t ulValue,
+                               eNotifyAction eAction, uint32_t * pulPreviousNotificationValue )
+{
+    int64_t previous = 0;
+    int64_t result = tcpsim_call( TCPSIM_OP_NOTIFY, task_argument( xTaskToNotify ), ulValue, eAction,
+                                  ( int64_t ) uxIndexToNotify, 0, NULL, 0, &previous );
+    if( pulPreviousNotificationValue ) *pulPreviousNotificationValue = ( uint32_t ) previous;
+    return ( BaseType_t ) result;
+}
+
+BaseType_t xTaskGenericNotifyFromISR( TaskHandle_t xTaskToNotify, UBaseType_t uxIndexToNotify, uint32_t ulValue,
+                                      eNotifyAction eAction, uint32_t * pulPreviousNotificationValue,
+                                      BaseType_t * pxHigherPriorityTaskWoken )
+{
+    if( pxHigherPriorityTaskWoken ) *pxHigherPriorityTaskWoken = pdFALSE;
+    return xTaskGenericNotify( xTaskToNotify, uxIndexToNotify, ulValue, eAction, pulPreviousNotificationValue );
+}
+
+BaseType_t xTaskGenericNotifyWait( UBaseType_t uxIndexToWaitOn, uint32_t ulBitsToClearOnEntry, uint32_t ulBitsToClearOnExit,
+                                   uint32_t * pulNotificationValue, TickType_t xTicksToWait )
+{
+    int64_t value = 0;
+    int64_t result = tcpsim_call( TCPSIM_OP_NOTIFY_WAIT, ulBitsToClearOnEntry, ulBitsToClearOnExit, xTicksToWait,
+                                  ( int64_t ) uxIndexToWaitOn, 0, NULL, 0, &value );
+    if( pulNotificationValue ) *pulNotificationValue = ( uint32_t ) value;
+    return ( BaseType_t ) result;
+}
+
+void vTaskGenericNotifyGiveFromISR( TaskHandle_t xTaskToNotify, UBaseType_t uxIndexToNotify, BaseType_t * pxHigherPriorityTaskWoken )
+{
+    if( pxHigherPriorityTaskWoken ) *pxHigherPriorityTaskWoken = pdFALSE;
+    xTaskGenericNotify( xTaskToNotify, uxIndexToNotify, 0, eIncrement, NULL );
+}
+
+uint32_t ulTaskGenericNotifyTake( UBaseType_t uxIndexToWaitOn, BaseType_t xClearCountOnExit, TickType_t xTicksToWait )
+{
+    return ( uint32_t ) tcpsim_call3( TCPSIM_OP_NOTIFY_TAKE, xClearCountOnExit, xTicksToWait, ( int64_t ) uxIndexToWaitOn );
+}
+
+BaseType_t xTaskGenericNotifyStateClear( TaskHandle_t xTask, UBaseType_t uxIndexToClear )
+{
+    ( void ) xTask;
+    ( void ) uxIndexToClear;
+    tcpsim_fault( TCPSIM_FAULT_UNSUPPORTED, "xTaskNotifyStateClear() is not modelled by tcpsim" );
+}
+
+uint32_t ulTaskGenericNotifyValueClear( TaskHandle_t xTask, UBaseType_t uxIndexToClear, uint32_t ulBitsToClear )
+{
+    ( void ) xTask;
+    ( void ) uxIndexToClear;
+    ( void ) ulBitsToClear;
+    tcpsim_fault( TCPSIM_FAULT_UNSUPPORTED, "ulTaskNotifyValueClear() is not modelled by tcpsim" );
+}
+
+/* ---- Queues, semaphores, mutexes -------------------------------------------------------------------- */
+
+struct QueueDefinition
+{
+    int64_t id;
+    size_t item_size;
+    uint8_t type;
+    const char * name;
+};
+
+#define QUEUE_KIND_QUEUE 0
+#define QUEUE_KIND_BINARY 1
+#define QUEUE_KIND_COUNTING 2
+#define QUEUE_KIND_MUTEX 3
+#define QUEUE_KIND_RECURSIVE 4
+
+static QueueHandle_t queue_create( UBaseType_t length, UBaseType_t item_size, uint8_t type, UBaseType_t initial )
+{
+    int kind = QUEUE_KIND_QUEUE;
+    switch( type )
+    {
+        case queueQUEUE_TYPE_MUTEX: kind = QUEUE_KIND_MUTEX; break;
+        case queueQUEUE_TYPE_RECURSIVE_MUTEX: kind = QUEUE_KIND_RECURSIVE; break;
+        case queueQUEUE_TYPE_COUNTING_SEMAPHORE: kind = QUEUE_KIND_COUNTING; break;
+        case queueQUEUE_TYPE_BINARY_SEMAPHORE: kind = QUEUE_KIND_BINARY; break;
+        default: kind = item_size == 0 ? QUEUE_KIND_BINARY : QUEUE_KIND_QUEUE; break;
+    }
+    if( length == 0 || item_size > TCPSIM_CHANNEL_DATA_MAX ) return NULL;
+    struct QueueDefinition * queue = calloc( 1, sizeof( *queue ) );
+    if( !queue ) return NULL;
+    queue->item_size = item_size;
+    queue->type = type;
+    queue->id = tcpsim_call( TCPSIM_OP_QUEUE_CREATE, length, item_size, kind,
+                             kind == QUEUE_KIND_MUTEX || kind == QUEUE_KIND_RECURSIVE ? 1 : ( int64_t ) initial, 0, NULL, 0, NULL );
+    return queue;
+}
+
+QueueHandle_t xQueueGenericCreate( const UBaseType_t uxQueueLength, const UBaseType_t uxItemSize, const uint8_t ucQueueType )
+{
+    return queue_create( uxQueueLength, uxItemSize, ucQueueType, 0 );
+}
+
+QueueHandle_t xQueueGenericCreateStatic( const UBaseType_t uxQueueLength, const UBaseType_t uxItemSize, uint8_t * pucQueueStorage,
+                                         StaticQueue_t * pxStaticQueue, const uint8_t ucQueueType )
+{
+    ( void ) pucQueueStorage;
+    ( void ) pxStaticQueue;
+    return queue_create( uxQueueLength, uxItemSize, ucQueueType, 0 );
+}
+
+QueueHandle_t xQueueCreateMutex( const uint8_t ucQueueType ) { return queue_create( 1, 0, ucQueueType, 1 ); }
+QueueHandle_t xQueueCreateMutexStatic( const uint8_t ucQueueType, StaticQueue_t * pxStaticQueue ) { ( void ) pxStaticQueue; return xQueueCreateMutex( ucQueueType ); }
+QueueHandle_t xQueueCreateCountingSemaphore( const UBaseType_t uxMaxCount, const UBaseType_t uxInitialCount )
+{
+    if( uxMaxCount == 0 || uxInitialCount > uxMaxCount ) return NULL;
+    return queue_create( uxMaxCount, 0, queueQUEUE_TYPE_COUNTING_SEMAPHORE, uxInitialCount );
+}
+QueueHandle_t xQueueCreateCountingSemaphoreStatic( const UBaseType_t uxMaxCount, const UBaseType_t uxInitialCount, StaticQueue_t * pxStaticQueue )
+{
+    ( void ) pxStaticQueue;
+    return xQueueCreateCountingSemaphore( uxMaxCount, uxInitialCount );
+}
+
+void vQueueDelete( QueueHandle_t xQueue )
+{
+    if( !xQueue ) return;
+    tcpsim_call1( TCPSIM_OP_QUEUE_DELETE, xQueue->id );
+    free( xQueue );
+}
+
+BaseType_t xQueueGenericReset( QueueHandle_t xQueue, BaseType_t xNewQueue )
+{
+    ( void ) xNewQueue;
+    return ( BaseType_t ) tcpsim_call1( TCPSIM_OP_QUEUE_RESET, xQueue->id );
+}
+
+BaseType_t xQueueGenericSend( QueueHandle_t xQueue, const void * const pvItemToQueue, TickType_t xTicksToWait, const BaseType_t xCopyPosition )
+{
+    configASSERT( xQueue != NULL );
+    size_t length = pvItemToQueue ? xQueue->item_size : 0;
+    return ( BaseType_t ) tcpsim_call( TCPSIM_OP_QUEUE_SEND, xQueue->id, xTicksToWait, xCopyPosition, 0, 0,
+                                       pvItemToQueue, ( uint32_t ) length, NULL );
+}
+
+BaseType_t xQueueGenericSendFromISR( QueueHandle_t xQueue, const void * const pvItemToQueue, BaseType_t * const pxHigherPriorityTaskWoken,
+                                     const BaseType_t xCopyPosition )
+{
+    if( pxHigherPriorityTaskWoken ) *pxHigherPriorityTaskWoken = pdFALSE;
+    return xQueueGenericSend( xQueue, pvItemToQueue, 0, xCopyPosition );
+}
+
+BaseType_t xQueueGiveFromISR( QueueHandle_t xQueue, BaseType_t * const pxHigherPriorityTaskWoken )
+{
+    return xQueueGenericSendFromISR( xQueue, NULL, pxHigherPriorityTaskWoken, queueSEND_TO_BACK );
+}
+
+static BaseType_t queue_receive( QueueHandle_t xQueue, void * const pvBuffer, TickType_t xTicksToWait, int peek )
+{
+    configASSERT( xQueue != NULL );
+    BaseType_t result = ( BaseType_t ) tcpsim_call3( TCPSIM_OP_QUEUE_RECEIVE, xQueue->id, xTicksToWait, peek );
+    if( result == pdPASS && pvBuffer && xQueue->item_size )
+    {
+        uint32_t length = 0;
+        const uint8_t * data = tcpsim_reply_data( &length );
+        memcpy( pvBuffer, data, length < xQueue->item_size ? length : xQueue->item_size );
+    }
+    return result;
+}
+
+BaseType_t xQueueReceive( QueueHandle_t xQueue, void * const pvBuffer, TickType_t xTicksToWait ) { return queue_receive( xQueue, pvBuffer, xTicksToWait, 0 ); }
+BaseType_t xQueuePeek( QueueHandle_t xQueue, void * const pvBuffer, TickType_t xTicksToWait ) { return queue_receive( xQueue, pvBuffer, xTicksToWait, 1 ); }
+BaseType_t xQueueSemaphoreTake( QueueHandle_t xQueue, TickType_t xTicksToWait ) { return queue_receive( xQueue, NULL, xTicksToWait, 0 ); }
+BaseType_t xQueueTakeMutexRecursive( QueueHandle_t xMutex, TickType_t xTicksToWait ) { return queue_receive( xMutex, NULL, xTicksToWait, 0 ); }
+BaseType_t xQueueGiveMutexRecursive( QueueHandle_t xMutex ) { return xQueueGenericSend( xMutex, NULL, 0, queueSEND_TO_BACK ); }
+
+BaseType_t xQueueReceiveFromISR( QueueHandle_t xQueue, void * const pvBuffer, BaseType_t * const pxHigherPriorityTaskWoken )
+{
+    if( pxHigherPriorityTaskWoken ) *pxHigherPriorityTaskWoken = pdFALSE;
+    return queue_receive( xQueue, pvBuffer, 0, 0 );
+}
+
+BaseType_t xQueuePeekFromISR( QueueHandle_t xQueue, void * const pvBuffer ) { return queue_receive( xQueue, pvBuffer, 0, 1 ); }
+
+UBaseType_t uxQueueMessagesWaiting( const QueueHandle_t xQueue ) { return ( UBaseType_t ) tcpsim_call1( TCPSIM_OP_QUEUE_COUNT, xQueue->id ); }
+UBaseType_t uxQueueMessagesWaitingFromISR( const QueueHandle_t xQueue ) { return uxQueueMessagesWaiting( xQueue ); }
+
+UBaseType_t uxQueueSpacesAvailable( const QueueHandle_t xQueue )
+{
+    int64_t spaces = 0;
+    tcpsim_call( TCPSIM_OP_QUEUE_COUNT, xQueue->id, 0, 0, 0, 0, NULL, 0, &spaces );
+    return ( UBaseType_t ) spaces;
+}
+
+BaseType_t xQueueIsQueueEmptyFromISR( const QueueHandle_t xQueue ) { return uxQueueMessagesWaiting( xQueue ) == 0; }
+BaseType_t xQueueIsQueueFullFromISR( const QueueHandle_t xQueue ) { return uxQueueSpacesAvailable( xQueue ) == 0; }
+
+TaskHandle_t xQueueGetMutexHolder( QueueHandle_t xSemaphore )
+{
+    int64_t holder = tcpsim_call1( TCPSIM_OP_MUTEX_HOLDER, xSemaphore->id );
+    return holder ? HANDLE( tcpsim_task_by_id( ( int32_t ) ( holder - 1 ) ) ) : NULL;
+}
+
+TaskHandle_t xQueueGetMutexHolderFromISR( QueueHandle_t xSemaphore ) { return xQueueGetMutexHolder( xSemaphore ); }
+void vQueueAddToRegistry( QueueHandle_t xQueue, const char * pcQueueName ) { if( xQueue ) xQueue->name = pcQueueName; }
+void vQueueUnregisterQueue( QueueHandle_t xQueue ) { if( xQueue ) xQueue->name = NULL; }
+const char * pcQueueGetName( QueueHandle_t xQueue ) { return xQueue ? xQueue->name : NULL; }
+
+QueueSetHandle_t xQueueCreateSet( const UBaseType_t uxEventQueueLength )
+{
+    ( void ) uxEventQueueLength;
+    tcpsim_fault( TCPSIM_FAULT_UNSUPPORTED, "queue sets (xQueueCreateSet()) are not modelled by tcpsim" );
+}
+
+BaseType_t xQueueAddToSet( QueueSetMemberHandle_t xQueueOrSemaphore, QueueSetHandle_t xQueueSet ) { ( void ) xQueueOrSemaphore; ( void ) xQueueSet; return pdFAIL; }
+BaseType_t xQueueRemoveFromSet( QueueSetMemberHandle_t xQueueOrSemaphore, QueueSetHandle_t xQueueSet ) { ( void ) xQueueOrSemaphore; ( void ) xQueueSet; return pdFAIL; }
+QueueSetMemberHandle_t xQueueSelectFromSet( QueueSetHandle_t xQueueSet, const TickType_t xTicksToWait ) { ( void ) xQueueSet; ( void ) xTicksToWait; return NULL; }
+QueueSetMemberHandle_t xQueueSelectFromSetFromISR( QueueSetHandle_t xQueueSet ) { ( void ) xQueueSet; return NULL; }
+
+/* ---- Event groups --------------------------------------------------------------------------------- */
+
+struct EventGroupDef_t
+{
+    int64_t id;
+};
+
+EventGroupHandle_t xEventGroupCreate( void )
+{
+    struct EventGroupDef_t * group = calloc( 1, sizeof( *group ) );
+    if( group ) group->id = tcpsim_call0( TCPSIM_OP_EVENT_CREATE );
+    return group;
+}
+
+EventGroupHandle_t xEventGroupCreateStatic( StaticEventGroup_t * pxEventGroupBuffer ) { ( void ) pxEventGroupBuffer; return xEventGroupCreate(); }
+
+void vEventGroupDelete( EventGroupHandle_t xEventGroup )
+{
+    if( !xEventGroup ) return;
+    tcpsim_call1( TCPSIM_OP_EVENT_DELETE, xEventGroup->id );
+    free( xEventGroup );
+}
+
+EventBits_t xEventGroupWaitBits( EventGroupHandle_t xEventGroup, const EventBits_t uxBitsToWaitFor, const BaseType_t xClearOnExit,
+                                 const BaseType_t xWaitForAllBits, TickType_t xTicksToWait )
+{
+    return ( EventBits_t ) tcpsim_call( TCPSIM_OP_EVENT_WAIT, xEventGroup->id, uxBitsToWaitFor, xClearOnExit != pdFALSE,
+                                        xWaitForAllBits != pdFALSE, xTicksToWait, NULL, 0, NULL );
+}
+
+EventBits_t xEventGroupSetBits( EventGroupHandle_t xEventGroup, const EventBits_t uxBitsToSet )
+{
+    return ( EventBits_t ) tcpsim_call2( TCPSIM_OP_EVENT_SET, xEventGroup->id, uxBitsToSet );
+}
+
+EventBits_t xEventGroupClearBits( EventGroupHandle_t xEventGroup, const EventBits_t uxBitsToClear )
+{
+    return ( EventBits_t ) tcpsim_call2( TCPSIM_OP_EVENT_CLEAR, xEventGroup->id, uxBitsToClear );
+}
+
+EventBits_t xEventGroupSync( EventGroupHandle_t xEventGroup, const EventBits_t uxBitsToSet, const EventBits_t uxBitsToWaitFor,
+                             TickType_t xTicksToWait )
+{
+    return ( EventBits_t ) tcpsim_call( TCPSIM_OP_EVENT_SYNC, xEventGroup->id, uxBitsToSet, uxBitsToWaitFor, xTicksToWait, 0, NULL, 0, NULL );
+}
+
+BaseType_t xEventGroupSetBitsFromISR( EventGroupHandle_t xEventGroup, const EventBits_t uxBitsToSet, BaseType_t * pxHigherPriorityTaskWoken )
+{
+    if( pxHigherPriorityTaskWoken ) *pxHigherPriorityTaskWoken = pdFALSE;
+    xEventGroupSetBits( xEventGroup, uxBitsToSet );
+    return pdPASS;
+}
+
+BaseType_t xEventGroupClearBitsFromISR( EventGroupHandle_t xEventGroup, const EventBits_t uxBitsToClear )
+{
+    xEventGroupClearBits( xEventGroup, uxBitsToClear );
+    return pdPASS;
+}
+
+EventBits_t xEventGroupGetBitsFromISR( EventGroupHandle_t xEventGroup ) { return xEventGroupClearBits( xEventGroup, 0 ); }
+
+/* ---- Software timers: callbacks run in the timer task ------------------------------------------------ */
+
+struct tmrTimerControl
+{
+    int64_t id;
+    void * pvTimerID;
+    TimerCallbackFunction_t callback;
+    const char * name;
+};
+
+#define MAX_TIMERS 4096
+static struct tmrTimerControl * timers_by_id[ MAX_TIMERS ];
+
+TimerHandle_t xTimerCreate( const char * const pcTimerName, const TickType_t xTimerPeriodInTicks, const BaseType_t xAutoReload,
+                            void * const pvTimerID, TimerCallbackFunction_t pxCallbackFunction )
+{
+    if( xTimerPeriodInTicks == 0 ) return NULL;
+    struct tmrTimerControl * timer = calloc( 1, sizeof( *timer ) );
+    if( !timer ) return NULL;
+    timer->pvTimerID = pvTimerID;
+    timer->callback = pxCallbackFunction;
+    timer->name = pcTimerName;
+    const char * name = pcTimerName ? pcTimerName : "";
+    timer->id = tcpsim_call( TCPSIM_OP_TIMER_CREATE, xTimerPeriodInTicks, xAutoReload != pdFALSE, 0, 0, 0, name,
+                             ( uint32_t ) strlen( name ), NULL );
+    if( timer->id <= 0 || timer->id >= MAX_TIMERS )
+    {
+        free( timer );
+        tcpsim_fault( TCPSIM_FAULT_UNSUPPORTED, "more than %d software timers", MAX_TIMERS - 1 );
+    }
+    timers_by_id[ timer->id ] = timer;
+    return timer;
+}
+
+TimerHandle_t xTimerCreateStatic( const char * const pcTimerName, const TickType_t xTimerPeriodInTicks, const BaseType_t xAutoReload,
+                                  void * const pvTimerID, TimerCallbackFunction_t pxCallbackFunction, StaticTimer_t * pxTimerBuffer )
+{
+    ( void ) pxTimerBuffer;
+    return xTimerCreate( pcTimerName, xTimerPeriodInTicks, xAutoReload, pvTimerID, pxCallbackFunction );
+}
+
+BaseType_t xTimerGenericCommand( TimerHandle_t xTimer, const BaseType_t xCommandID, const TickType_t xOptionalValue,
+                                 BaseType_t * const pxHigherPriorityTaskWoken, const TickType_t xTicksToWait )
+{
+    ( void ) xTicksToWait;
+    if( pxHigherPriorityTaskWoken ) *pxHigherPriorityTaskWoken = pdFALSE;
+    if( !xTimer ) return pdFAIL;
+    BaseType_t command = xCommandID >= tmrFIRST_FROM_ISR_COMMAND ? xCommandID - tmrFIRST_FROM_ISR_COMMAND + tmrCOMMAND_START : xCommandID;
+    int64_t operation = 0;
+    switch( command )
+    {
+        case tmrCOMMAND_START:
+        case tmrCOMMAND_START_DONT_TRACE: operation = 1; break;
+        case tmrCOMMAND_RESET: operation = 3; break;
+        case tmrCOMMAND_STOP: operation = 2; break;
+        case tmrCOMMAND_CHANGE_PERIOD: operation = 4; break;
+        case tmrCOMMAND_DELETE: operation = 5; break;
+        default: return pdFAIL;
+    }
+    BaseType_t result = ( BaseType_t ) tcpsim_call3( TCPSIM_OP_TIMER_COMMAND, xTimer->id, operation, xOptionalValue );
+    if( operation == 5 )
+    {
+        timers_by_id[ xTimer->id ] = NULL;
+        free( xTimer );
+    }
+    return result;
+}
+
+void * pvTimerGetTimerID( const TimerHandle_t xTimer ) { return xTimer->pvTimerID; }
+void vTimerSetTimerID( TimerHandle_t xTimer, void * pvNewID ) { xTimer->pvTimerID = pvNewID; }
+const char * pcTimerGetName( TimerHandle_t xTimer ) { return xTimer->name; }
+BaseType_t xTimerIsTimerActive( TimerHandle_t xTimer ) { return ( BaseType_t ) tcpsim_call1( TCPSIM_OP_TIMER_QUERY, xTimer->id ); }
+
+TickType_t xTimerGetExpiryTime( TimerHandle_t xTimer )
+{
+    int64_t expiry = 0;
+    tcpsim_call( TCPSIM_OP_TIMER_QUERY, xTimer->id, 0, 0, 0, 0, NULL, 0, &expiry );
+    return ( TickType_t ) expiry;
+}
+
+TickType_t xTimerGetPeriod( TimerHandle_t xTimer ) { return ( TickType_t ) tcpsim_call2( TCPSIM_OP_TIMER_QUERY, xTimer->id, 1 ); }
+
+BaseType_t xTimerGetReloadMode( TimerHandle_t xTimer )
+{
+    int64_t reload = 0;
+    tcpsim_call( TCPSIM_OP_TIMER_QUERY, xTimer->id, 1, 0, 0, 0, NULL, 0, &reload );
+    return reload ? pdTRUE : pdFALSE;
+}
+
+UBaseType_t uxTimerGetReloadMode( TimerHandle_t xTimer ) { return ( UBaseType_t ) xTimerGetReloadMode( xTimer ); }
+void vTimerSetReloadMode( TimerHandle_t xTimer, const BaseType_t xAutoReload ) { tcpsim_call3( TCPSIM_OP_TIMER_COMMAND, xTimer->id, 6, xAutoReload != pdFALSE ); }
+TaskHandle_t xTimerGetTimerDaemonTaskHandle( void ) { return xTaskGetHandle( "Tmr Svc" ); }
+
+BaseType_t xTimerPendFunctionCall( PendedFunction_t xFunctionToPend, void * pvParameter1, uint32_t ulParameter2, TickType_t xTicksToWait )
+{
+    ( void ) xFunctionToPend;
+    ( void ) pvParameter1;
+    ( void ) ulParameter2;
+    ( void ) xTicksToWait;
+    tcpsim_fault( TCPSIM_FAULT_UNSUPPORTED, "xTimerPendFunctionCall() is not modelled by tcpsim" );
+}
+
+BaseType_t xTimerPendFunctionCallFromISR( PendedFunction_t xFunctionToPend, void * pvParameter1, uint32_t ulParameter2,
+                                          BaseType_t * pxHigherPriorityTaskWoken )
+{
+    ( void ) pxHigherPriorityTaskWoken;
+    return xTimerPendFunctionCall( xFunctionToPend, pvParameter1, ulParameter2, 0 );
+}
+
+void tcpsim_timer_task( void * unused )
+{
+    ( void ) unused;
+#if ( configUSE_DAEMON_TASK_STARTUP_HOOK == 1 )
+    vApplicationDaemonTaskStartupHook();
+#endif
+    for( ;; )
+    {
+        int64_t id = tcpsim_call0( TCPSIM_OP_TIMER_WAIT );
+        struct tmrTimerControl * timer = id > 0 && id < MAX_TIMERS ? timers_by_id[ id ] : NULL;
+        if( timer && timer->callback ) timer->callback( timer );
+    }
+}

@@ -1,0 +1,630 @@
+/* tcpsim: the FreeRTOS+TCP API of the application — sockets, socket sets, select, the IP task and its hooks — as
+ * requests to tcpsim, where the FreeRTOS+TCP model runs. Address helpers run here. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "FreeRTOS.h"
+#include "task.h"
+#include "FreeRTOS_IP.h"
+#include "FreeRTOS_Sockets.h"
+#include "FreeRTOS_Routing.h"
+#include "tcpsim_runtime.h"
+
+/* Handles: small numbers the application never dereferences, offset so that none is NULL. */
+#define SOCKET_BASE ( ( uintptr_t ) 0x10000 )
+#define SET_BASE ( ( uintptr_t ) 0x20000000 )
+
+static Socket_t socket_handle( int64_t id ) { return ( Socket_t ) ( SOCKET_BASE + ( uintptr_t ) id ); }
+static int64_t socket_id( ConstSocket_t xSocket ) { return xSocket == FREERTOS_INVALID_SOCKET || xSocket == NULL ? -1 : ( int64_t ) ( ( uintptr_t ) xSocket - SOCKET_BASE ); }
+static int64_t set_id( ConstSocketSet_t xSet ) { return xSet == NULL ? -1 : ( int64_t ) ( ( uintptr_t ) xSet - SET_BASE ); }
+
+/* ---- Sockets --------------------------------------------------------------------------------------- */
+
+Socket_t FreeRTOS_socket( BaseType_t xDomain, BaseType_t xType, BaseType_t xProtocol )
+{
+    int64_t id = tcpsim_call3( TCPSIM_OP_SOCKET, xDomain, xType, xProtocol );
+    return id < 0 ? FREERTOS_INVALID_SOCKET : socket_handle( id );
+}
+
+BaseType_t FreeRTOS_bind( Socket_t xSocket, struct freertos_sockaddr const * pxAddress, socklen_t xAddressLength )
+{
+    ( void ) xAddressLength;
+    uint16_t port = pxAddress ? FreeRTOS_ntohs( pxAddress->sin_port ) : 0;
+    return ( BaseType_t ) tcpsim_call2( TCPSIM_OP_BIND, socket_id( xSocket ), port );
+}
+
+BaseType_t FreeRTOS_listen( Socket_t xSocket, BaseType_t xBacklog )
+{
+    return ( BaseType_t ) tcpsim_call2( TCPSIM_OP_LISTEN, socket_id( xSocket ), xBacklog );
+}
+
+static void fill_address( struct freertos_sockaddr * pxAddress, uint32_t address, uint16_t port )
+{
+    if( !pxAddress ) return;
+    memset( pxAddress, 0, sizeof( *pxAddress ) );
+    pxAddress->sin_len = sizeof( *pxAddress );
+    pxAddress->sin_family = FREERTOS_AF_INET;
+    pxAddress->sin_port = FreeRTOS_htons( port );
+    pxAddress->sin_addr = FreeRTOS_htonl( address );
+}
+
+Socket_t FreeRTOS_accept( Socket_t xServerSocket, struct freertos_sockaddr * pxAddress, socklen_t * pxAddressLength )
+{
+    int64_t remote = 0;
+    int64_t id = tcpsim_call( TCPSIM_OP_ACCEPT, socket_id( xServerSocket ), 0, 0, 0, 0, NULL, 0, &remote );
+    if( id == -1 ) return NULL;
+    if( id < 0 ) return FREERTOS_INVALID_SOCKET;
+    fill_address( pxAddress, ( uint32_t ) ( remote >> 16 ), ( uint16_t ) remote );
+    if( pxAddressLength ) *pxAddressLength = sizeof( struct freertos_sockaddr );
+    return socket_handle( id );
+}
+
+BaseType_t FreeRTOS_connect( Socket_t xClientSocket, const struct freertos_sockaddr * pxAddress, socklen_t xAddressLength )
+{
+    ( void ) xAddressLength;
+    if( !pxAddress ) return -pdFREERTOS_ERRNO_EINVAL;
+    return ( BaseType_t ) tcpsim_call3( TCPSIM_OP_CONNECT, socket_id( xClientSocket ), FreeRTOS_ntohl( pxAddress->sin_addr ),
+                                        FreeRTOS_ntohs( pxAddress->sin_port ) );
+}
+
+BaseType_t FreeRTOS_send( Socket_t xSocket, const void * pvBuffer, size_t uxDataLength, BaseType_t xFlags )
+{
+    if( ( xFlags & FREERTOS_ZERO_COPY ) != 0 ) tcpsim_fault( TCPSIM_FAULT_UNSUPPORTED, "FreeRTOS_send() with FREERTOS_ZERO_COPY is not modelled by tcpsim" );
+    if( pvBuffer == NULL && uxDataLength > 0 ) return -pdFREERTOS_ERRNO_EINVAL;
+    /* Larger buffers go in pieces the size of the channel; the model queues each as FreeRTOS_send() would. */
+    size_t sent = 0;
+    do
+    {
+        size_t piece = uxDataLength - sent > TCPSIM_CHANNEL_DATA_MAX ? TCPSIM_CHANNEL_DATA_MAX : uxDataLength - sent;
+        int64_t result = tcpsim_call( TCPSIM_OP_SEND, socket_id( xSocket ), xFlags, 0, 0, 0,
+                                      ( const uint8_t * ) pvBuffer + sent, ( uint32_t ) piece, NULL );
+        if( result <= 0 ) return sent > 0 ? ( BaseType_t ) sent : ( BaseType_t ) result;
+        sent += ( size_t ) result;
+        if( ( size_t ) result < piece ) break;
+    } while( sent < uxDataLength );
+    return ( BaseType_t ) sent;
+}
+
+BaseType_t FreeRTOS_recv( Socket_t xSocket, void * pvBuffer, size_t uxBufferLength, BaseType_t xFlags )
+{
+    if( ( xFlags & FREERTOS_ZERO_COPY ) != 0 ) tcpsim_fault( TCPSIM_FAULT_UNSUPPORTED, "FreeRTOS_recv() with FREERTOS_ZERO_COPY is not modelled by tcpsim" );
+    if( uxBufferLength > TCPSIM_CHANNEL_DATA_MAX ) uxBufferLength = TCPSIM_CHANNEL_DATA_MAX;
+    BaseType_t result = ( BaseType_t ) tcpsim_call3( TCPSIM_OP_RECV, socket_id( xSocket ), ( int64_t ) uxBufferLength, xFlags );
+    if( result > 0 && pvBuffer )
+    {
+        uint32_t length = 0;
+        const uint8_t * data = tcpsim_reply_data( &length );
+        memcpy( pvBuffer, data, length < ( uint32_t ) result ? length : ( size_t ) result );
+    }
+    return result;
+}
+
+BaseType_t FreeRTOS_shutdown( Socket_t xSocket, BaseType_t xHow ) { return ( BaseType_t ) tcpsim_call2( TCPSIM_OP_SHUTDOWN, socket_id( xSocket ), xHow ); }
+BaseType_t FreeRTOS_closesocket( Socket_t xSocket )
+{
+    if( xSocket == NULL || xSocket == FREERTOS_INVALID_SOCKET ) return 0;
+    return ( BaseType_t ) tcpsim_call1( TCPSIM_OP_CLOSE, socket_id( xSocket ) );
+}
+
+BaseType_t FreeRTOS_setsockopt( Socket_t xSocket, int32_t lLevel, int32_t lOptionName, const void * pvOptionValue, size_t uxOptionLength )
+{
+    int64_t value = 0;
+    const void * data = NULL;
+    uint32_t length = 0;
+    switch( lOptionName )
+    {
+        case FREERTOS_SO_RCVTIMEO:
+        case FREERTOS_SO_SNDTIMEO:
+            if( !pvOptionValue ) return -pdFREERTOS_ERRNO_EINVAL;
+            value = *( const TickType_t * ) pvOptionValue;
+            break;
+        case FREERTOS_SO_SNDBUF:
+        case FREERTOS_SO_RCVBUF:
+            if( !pvOptionValue ) return -pdFREERTOS_ERRNO_EINVAL;
+            value = *( const int32_t * ) pvOptionValue;
+            break;
+        case FREERTOS_SO_REUSE_LISTEN_SOCKET:
+        case FREERTOS_SO_CLOSE_AFTER_SEND:
+        case FREERTOS_SO_STOP_RX:
+        case FREERTOS_SO_SET_FULL_SIZE:
+            /* FreeRTOS reads a BaseType_t, or takes a NULL value as pdFALSE. */
+            value = pvOptionValue ? *( const BaseType_t * ) pvOptionValue : 0;
+            break;
+        case FREERTOS_SO_WIN_PROPERTIES:
+        {
+            if( !pvOptionValue ) return -pdFREERTOS_ERRNO_EINVAL;
+            const WinProperties_t * properties = pvOptionValue;
+            static int32_t fields[ 4 ];
+            fields[ 0 ] = properties->lTxBufSize;
+            fields[ 1 ] = properties->lTxWinSize;
+            fields[ 2 ] = properties->lRxBufSize;
+            fields[ 3 ] = properties->lRxWinSize;
+            data = fields;
+            length = sizeof( fields );
+            break;
+        }
+        case FREERTOS_SO_SET_LOW_HIGH_WATER:
+        {
+            if( !pvOptionValue ) return -pdFREERTOS_ERRNO_EINVAL;
+            const LowHighWater_t * water = pvOptionValue;
+            static int64_t fields[ 2 ];
+            fields[ 0 ] = ( int64_t ) water->uxLittleSpace;
+            fields[ 1 ] = ( int64_t ) water->uxEnoughSpace;
+            data = fields;
+            length = sizeof( fields );
+            break;
+        }
+        default:
+            break;
+    }
+    ( void ) uxOptionLength;
+    return ( BaseType_t ) tcpsim_call( TCPSIM_OP_SETSOCKOPT, socket_id( xSocket ), lLevel, lOptionName, value, 0, data, length, NULL );
+}
+
+static BaseType_t query( ConstSocket_t xSocket, int what, int64_t * second )
+{
+    return ( BaseType_t ) tcpsim_call( TCPSIM_OP_SOCKET_QUERY, socket_id( xSocket ), what, 0, 0, 0, NULL, 0, second );
+}
+
+BaseType_t FreeRTOS_connstatus( ConstSocket_t xSocket ) { return query( xSocket, TCPSIM_QUERY_CONNSTATUS, NULL ); }
+BaseType_t FreeRTOS_issocketconnected( ConstSocket_t xSocket ) { return query( xSocket, TCPSIM_QUERY_IS_CONNECTED, NULL ); }
+BaseType_t FreeRTOS_tx_space( ConstSocket_t xSocket ) { return query( xSocket, TCPSIM_QUERY_TX_SPACE, NULL ); }
+BaseType_t FreeRTOS_tx_size( ConstSocket_t xSocket ) { return query( xSocket, TCPSIM_QUERY_TX_SIZE, NULL ); }
+BaseType_t FreeRTOS_rx_size( ConstSocket_t xSocket ) { return query( xSocket, TCPSIM_QUERY_RX_SIZE, NULL ); }
+BaseType_t FreeRTOS_mss( ConstSocket_t xSocket ) { return query( xSocket, TCPSIM_QUERY_MSS, NULL ); }
+
+BaseType_t FreeRTOS_maywrite( ConstSocket_t xSocket )
+{
+    BaseType_t state = FreeRTOS_connstatus( xSocket );
+    if( state < 0 ) return state;
+    if( state < eESTABLISHED ) return ( state == eCONNECT_SYN || state == eSYN_FIRST || state == eSYN_RECEIVED ) ? 0 : -1;
+    if( state != eESTABLISHED ) return -1;
+    return FreeRTOS_tx_space( xSocket );
+}
+
+BaseType_t FreeRTOS_GetRemoteAddress( ConstSocket_t xSocket, struct freertos_sockaddr * pxAddress )
+{
+    int64_t port = 0;
+    int64_t address = tcpsim_call( TCPSIM_OP_SOCKET_QUERY, socket_id( xSocket ), TCPSIM_QUERY_REMOTE, 0, 0, 0, NULL, 0, &port );
+    if( address < 0 ) return ( BaseType_t ) address;
+    fill_address( pxAddress, ( uint32_t ) address, ( uint16_t ) port );
+    return sizeof( struct freertos_sockaddr );
+}
+
+size_t FreeRTOS_GetLocalAddress( ConstSocket_t xSocket, struct freertos_sockaddr * pxAddress )
+{
+    int64_t port = 0;
+    int64_t address = tcpsim_call( TCPSIM_OP_SOCKET_QUERY, socket_id( xSocket ), TCPSIM_QUERY_LOCAL, 0, 0, 0, NULL, 0, &port );
+    fill_address( pxAddress, address < 0 ? 0 : ( uint32_t ) address, ( uint16_t ) port );
+    return sizeof( struct freertos_sockaddr );
+}
+
+BaseType_t FreeRTOS_GetIPType( ConstSocket_t xSocket ) { ( void ) xSocket; return ipTYPE_IPv4; }
+BaseType_t xSocketValid( const ConstSocket_t xSocket ) { return xSocket != NULL && xSocket != FREERTOS_INVALID_SOCKET; }
+
+static void * socket_ids[ 4096 ];
+
+BaseType_t xSocketSetSocketID( const Socket_t xSocket, void * pvSocketID )
+{
+    int64_t id = socket_id( xSocket );
+    if( id < 0 || id >= 4096 ) return -pdFREERTOS_ERRNO_EINVAL;
+    socket_ids[ id ] = pvSocketID;
+    return 0;
+}
+
+void * pvSocketGetSocketID( const ConstSocket_t xSocket )
+{
+    int64_t id = socket_id( xSocket );
+    return id < 0 || id >= 4096 ? NULL : socket_ids[ id ];
+}
+
+BaseType_t FreeRTOS_SignalSocket( Socket_t xSocket ) { return ( BaseType_t ) tcpsim_call1( TCPSIM_OP_SIGNAL, socket_id( xSocket ) ); }
+BaseType_t FreeRTOS_SignalSocketFromISR( Socket_t xSocket, BaseType_t * pxHigherPriorityTaskWoken )
+{
+    if( pxHigherPriorityTaskWoken ) *pxHigherPriorityTaskWoken = pdFALSE;
+    return FreeRTOS_SignalSocket( xSocket );
+}
+
+void FreeRTOS_netstat( void ) { tcpsim_call0( TCPSIM_OP_NETSTAT ); }
+
+static void unsupported( const char * name )
+{
+    tcpsim_call( TCPSIM_OP_UNSUPPORTED, 0, 0, 0, 0, 0, name, ( uint32_t ) strlen( name ), NULL );
+    tcpsim_fault( TCPSIM_FAULT_UNSUPPORTED, "%s is not modelled by tcpsim", name );
+}
+
+int32_t FreeRTOS_sendto( Socket_t xSocket, const void * pvBuffer, size_t uxTotalDataLength, BaseType_t xFlags,
+                         const struct freertos_sockaddr * pxDestinationAddress, socklen_t xDestinationAddressLength )
+{
+    ( void ) xSocket; ( void ) pvBuffer; ( void ) uxTotalDataLength; ( void ) xFlags; ( void ) pxDestinationAddress; ( void ) xDestinationAddressLength;
+    unsupported( "FreeRTOS_sendto() (UDP)" );
+    return -1;
+}
+
+int32_t FreeRTOS_recvfrom( const ConstSocket_t xSocket, void * pvBuffer, size_t uxBufferLength, BaseType_t xFlags,
+                           struct freertos_sockaddr * pxSourceAddress, socklen_t * pxSourceAddressLength )
+{
+    ( void ) xSocket; ( void ) pvBuffer; ( void ) uxBufferLength; ( void ) xFlags; ( void ) pxSourceAddress; ( void ) pxSourceAddressLength;
+    unsupported( "FreeRTOS_recvfrom() (UDP)" );
+    return -1;
+}
+
+BaseType_t FreeRTOS_ReleaseTCPPayloadBuffer( Socket_t xSocket, void const * pvBuffer, BaseType_t xByteCount )
+{
+    ( void ) xSocket; ( void ) pvBuffer; ( void ) xByteCount;
+    unsupported( "FreeRTOS_ReleaseTCPPayloadBuffer() (zero copy)" );
+    return -1;
+}
+
+uint8_t * FreeRTOS_get_tx_head( Socket_t xSocket, BaseType_t * pxLength ) { ( void ) xSocket; ( void ) pxLength; unsupported( "FreeRTOS_get_tx_head() (zero copy)" ); return NULL; }
+uint8_t * FreeRTOS_get_tx_base( Socket_t xSocket ) { ( void ) xSocket; unsupported( "FreeRTOS_get_tx_base() (zero copy)" ); return NULL; }
+const struct xSTREAM_BUFFER * FreeRTOS_get_rx_buf( ConstSocket_t xSocket ) { ( void ) xSocket; unsupported( "FreeRTOS_get_rx_buf() (zero copy)" ); return NULL; }
+
+/* ---- Socket sets ----------------------------------------------------------------------------------- */
+
+SocketSet_t FreeRTOS_CreateSocketSet( void ) { return ( SocketSet_t ) ( SET_BASE + ( uintptr_t ) tcpsim_call0( TCPSIM_OP_SET_CREATE ) ); }
+void FreeRTOS_DeleteSocketSet( SocketSet_t xSocketSet ) { tcpsim_call1( TCPSIM_OP_SET_DELETE, set_id( xSocketSet ) ); }
+void FreeRTOS_FD_SET( Socket_t xSocket, SocketSet_t xSocketSet, EventBits_t xBitsToSet ) { tcpsim_call3( TCPSIM_OP_FD_SET, socket_id( xSocket ), set_id( xSocketSet ), xBitsToSet ); }
+void FreeRTOS_FD_CLR( Socket_t xSocket, SocketSet_t xSocketSet, EventBits_t xBitsToClear ) { tcpsim_call3( TCPSIM_OP_FD_CLR, socket_id( xSocket ), set_id( xSocketSet ), xBitsToClear ); }
+EventBits_t FreeRTOS_FD_ISSET( const ConstSocket_t xSocket, const ConstSocketSet_t xSocketSet ) { return ( EventBits_t ) tcpsim_call2( TCPSIM_OP_FD_ISSET, socket_id( xSocket ), set_id( xSocketSet ) ); }
+BaseType_t FreeRTOS_select( SocketSet_t xSocketSet, TickType_t xBlockTimeTicks ) { return ( BaseType_t ) tcpsim_call2( TCPSIM_OP_SELECT, set_id( xSocketSet ), xBlockTimeTicks ); }
+
+/* ---- The IP task and the network ------------------------------------------------------------------- */
+
+static uint8_t ip_address[ 4 ], net_mask[ 4 ], gateway[ 4 ], dns_server[ 4 ], mac_address[ 6 ];
+static int network_initialised;
+NetworkInterface_t * pxNetworkInterfaces;
+NetworkEndPoint_t * pxNetworkEndPoints;
+
+static uint32_t to_uint32( const uint8_t bytes[ 4 ] ) { uint32_t value; memcpy( &value, bytes, 4 ); return value; }
+
+BaseType_t FreeRTOS_IPInit( const uint8_t ucIPAddress[ ipIP_ADDRESS_LENGTH_BYTES ], const uint8_t ucNetMask[ ipIP_ADDRESS_LENGTH_BYTES ],
+                            const uint8_t ucGatewayAddress[ ipIP_ADDRESS_LENGTH_BYTES ], const uint8_t ucDNSServerAddress[ ipIP_ADDRESS_LENGTH_BYTES ],
+                            const uint8_t ucMACAddress[ ipMAC_ADDRESS_LENGTH_BYTES ] )
+{
+    uint8_t data[ 22 ];
+    memcpy( ip_address, ucIPAddress, 4 );
+    memcpy( net_mask, ucNetMask, 4 );
+    memcpy( gateway, ucGatewayAddress, 4 );
+    memcpy( dns_server, ucDNSServerAddress, 4 );
+    memcpy( mac_address, ucMACAddress, 6 );
+    memcpy( data, ip_address, 4 );
+    memcpy( data + 4, net_mask, 4 );
+    memcpy( data + 8, gateway, 4 );
+    memcpy( data + 12, dns_server, 4 );
+    memcpy( data + 16, mac_address, 6 );
+    network_initialised = 1;
+    return ( BaseType_t ) tcpsim_call( TCPSIM_OP_IP_INIT, 0, 0, 0, 0, 0, data, sizeof( data ), NULL );
+}
+
+NetworkInterface_t * FreeRTOS_AddNetworkInterface( NetworkInterface_t * pxInterface )
+{
+    if( !pxInterface ) return NULL;
+    pxInterface->pxNext = NULL;
+    NetworkInterface_t ** link = &pxNetworkInterfaces;
+    while( *link && *link != pxInterface ) link = &( *link )->pxNext;
+    *link = pxInterface;
+    return pxInterface;
+}
+
+/* The driver's descriptor: the model's device stands in for every network interface. */
+__attribute__( ( weak ) ) NetworkInterface_t * pxFillInterfaceDescriptor( BaseType_t xEMACIndex, NetworkInterface_t * pxInterface )
+{
+    ( void ) xEMACIndex;
+    memset( pxInterface, 0, sizeof( *pxInterface ) );
+    pxInterface->pcName = "tcpsim";
+    return FreeRTOS_AddNetworkInterface( pxInterface );
+}
+
+void FreeRTOS_FillEndPoint( NetworkInterface_t * pxNetworkInterface, NetworkEndPoint_t * pxEndPoint,
+                            const uint8_t ucIPAddress[ ipIP_ADDRESS_LENGTH_BYTES ], const uint8_t ucNetMask[ ipIP_ADDRESS_LENGTH_BYTES ],
+                            const uint8_t ucGatewayAddress[ ipIP_ADDRESS_LENGTH_BYTES ], const uint8_t ucDNSServerAddress[ ipIP_ADDRESS_LENGTH_BYTES ],
+                            const uint8_t ucMACAddress[ ipMAC_ADDRESS_LENGTH_BYTES ] )
+{
+    memset( pxEndPoint, 0, sizeof( *pxEndPoint ) );
+    pxEndPoint->ipv4_settings.ulIPAddress = to_uint32( ucIPAddress );
+    pxEndPoint->ipv4_settings.ulNetMask = to_uint32( ucNetMask );
+    pxEndPoint->ipv4_settings.ulGatewayAddress = to_uint32( ucGatewayAddress );
+    pxEndPoint->ipv4_settings.ulDNSServerAddresses[ 0 ] = to_uint32( ucDNSServerAddress );
+    pxEndPoint->ipv4_defaults = pxEndPoint->ipv4_settings;
+    memcpy( pxEndPoint->xMACAddress.ucBytes, ucMACAddress, 6 );
+    pxEndPoint->pxNetworkInterface = pxNetworkInterface;
+    NetworkEndPoint_t ** link = &pxNetworkEndPoints;
+    while( *link && *link != pxEndPoint ) link = &( *link )->pxNext;
+    *link = pxEndPoint;
+    if( pxNetworkInterface && !pxNetworkInterface->pxEndPoint ) pxNetworkInterface->pxEndPoint = pxEndPoint;
+}
+
+void FreeRTOS_FillEndPoint_IPv6( NetworkInterface_t * pxNetworkInterface, NetworkEndPoint_t * pxEndPoint, const IPv6_Address_t * pxIPAddress,
+                                 const IPv6_Address_t * pxNetPrefix, size_t uxPrefixLength, const IPv6_Address_t * pxGatewayAddress,
+                                 const IPv6_Address_t * pxDNSServerAddress, const uint8_t ucMACAddress[ ipMAC_ADDRESS_LENGTH_BYTES ] )
+{
+    /* IPv6 end-points are kept but not modelled: the device speaks IPv4. */
+    memset( pxEndPoint, 0, sizeof( *pxEndPoint ) );
+    pxEndPoint->bits.bIPv6 = 1;
+    if( pxIPAddress ) pxEndPoint->ipv6_settings.xIPAddress = *pxIPAddress;
+    if( pxNetPrefix ) pxEndPoint->ipv6_settings.xPrefix = *pxNetPrefix;
+    pxEndPoint->ipv6_settings.uxPrefixLength = uxPrefixLength;
+    if( pxGatewayAddress ) pxEndPoint->ipv6_settings.xGatewayAddress = *pxGatewayAddress;
+    if( pxDNSServerAddress ) pxEndPoint->ipv6_settings.xDNSServerAddresses[ 0 ] = *pxDNSServerAddress;
+    memcpy( pxEndPoint->xMACAddress.ucBytes, ucMACAddress, 6 );
+    pxEndPoint->pxNetworkInterface = pxNetworkInterface;
+}
+
+BaseType_t FreeRTOS_IPInit_Multi( void )
+{
+    for( NetworkEndPoint_t * endpoint = pxNetworkEndPoints; endpoint; endpoint = endpoint->pxNext )
+    {
+        if( endpoint->bits.bIPv6 ) continue;
+        uint8_t address[ 4 ], mask[ 4 ], gw[ 4 ], dns[ 4 ];
+        memcpy( address, &endpoint->ipv4_settings.ulIPAddress, 4 );
+        memcpy( mask, &endpoint->ipv4_settings.ulNetMask, 4 );
+        memcpy( gw, &endpoint->ipv4_settings.ulGatewayAddress, 4 );
+        memcpy( dns, &endpoint->ipv4_settings.ulDNSServerAddresses[ 0 ], 4 );
+        return FreeRTOS_IPInit( address, mask, gw, dns, endpoint->xMACAddress.ucBytes );
+    }
+    static const uint8_t none[ 6 ];
+    return FreeRTOS_IPInit( none, none, none, none, none );
+}
+
+NetworkInterface_t * FreeRTOS_FirstNetworkInterface( void ) { return pxNetworkInterfaces; }
+NetworkInterface_t * FreeRTOS_NextNetworkInterface( const NetworkInterface_t * pxInterface ) { return pxInterface ? pxInterface->pxNext : NULL; }
+
+NetworkEndPoint_t * FreeRTOS_FirstEndPoint( const NetworkInterface_t * pxInterface )
+{
+    for( NetworkEndPoint_t * endpoint = pxNetworkEndPoints; endpoint; endpoint = endpoint->pxNext )
+        if( !pxInterface || endpoint->pxNetworkInterface == pxInterface ) return endpoint;
+    return NULL;
+}
+
+NetworkEndPoint_t * FreeRTOS_NextEndPoint( const NetworkInterface_t * pxInterface, NetworkEndPoint_t * pxEndPoint )
+{
+    for( NetworkEndPoint_t * endpoint = pxEndPoint ? pxEndPoint->pxNext : NULL; endpoint; endpoint = endpoint->pxNext )
+        if( !pxInterface || endpoint->pxNetworkInterface == pxInterface ) return endpoint;
+    return NULL;
+}
+
+NetworkEndPoint_t * FreeRTOS_FirstEndPoint_IPv6( const NetworkInterface_t * pxInterface )
+{
+    for( NetworkEndPoint_t * endpoint = pxNetworkEndPoints; endpoint; endpoint = endpoint->pxNext )
+        if( endpoint->bits.bIPv6 && ( !pxInterface || endpoint->pxNetworkInterface == pxInterface ) ) return endpoint;
+    return NULL;
+}
+
+NetworkEndPoint_t * FreeRTOS_FindEndPointOnIP_IPv4( uint32_t ulIPAddress )
+{
+    for( NetworkEndPoint_t * endpoint = pxNetworkEndPoints; endpoint; endpoint = endpoint->pxNext )
+        if( !endpoint->bits.bIPv6 && ( ulIPAddress == 0 || endpoint->ipv4_settings.ulIPAddress == ulIPAddress ) ) return endpoint;
+    return NULL;
+}
+
+NetworkEndPoint_t * FreeRTOS_FindEndPointOnIP_IPv6( const IPv6_Address_t * pxIPAddress ) { ( void ) pxIPAddress; return NULL; }
+NetworkEndPoint_t * FreeRTOS_FindEndPointOnMAC( const MACAddress_t * pxMACAddress, const NetworkInterface_t * pxInterface ) { ( void ) pxMACAddress; return FreeRTOS_FirstEndPoint( pxInterface ); }
+NetworkEndPoint_t * FreeRTOS_FindEndPointOnNetMask( uint32_t ulIPAddress ) { ( void ) ulIPAddress; return FreeRTOS_FindEndPointOnIP_IPv4( 0 ); }
+
+/* The device's real addresses (the scenario decides them), network byte order. */
+static void address_configuration( uint32_t out[ 4 ] )
+{
+    uint32_t length = 0;
+    tcpsim_call0( TCPSIM_OP_IP_ADDRESS );
+    const uint8_t * data = tcpsim_reply_data( &length );
+    memset( out, 0, 4 * sizeof( uint32_t ) );
+    if( length >= 16 ) memcpy( out, data, 16 );
+}
+
+void FreeRTOS_GetAddressConfiguration( uint32_t * pulIPAddress, uint32_t * pulNetMask, uint32_t * pulGatewayAddress, uint32_t * pulDNSServerAddress )
+{
+    uint32_t values[ 4 ];
+    address_configuration( values );
+    if( pulIPAddress ) *pulIPAddress = values[ 0 ];
+    if( pulNetMask ) *pulNetMask = values[ 1 ];
+    if( pulGatewayAddress ) *pulGatewayAddress = values[ 2 ];
+    if( pulDNSServerAddress ) *pulDNSServerAddress = values[ 3 ];
+}
+
+void FreeRTOS_GetEndPointConfiguration( uint32_t * pulIPAddress, uint32_t * pulNetMask, uint32_t * pulGatewayAddress,
+                                        uint32_t * pulDNSServerAddress, const struct xNetworkEndPoint * pxEndPoint )
+{
+    ( void ) pxEndPoint;
+    FreeRTOS_GetAddressConfiguration( pulIPAddress, pulNetMask, pulGatewayAddress, pulDNSServerAddress );
+}
+
+void FreeRTOS_SetAddressConfiguration( const uint32_t * pulIPAddress, const uint32_t * pulNetMask, const uint32_t * pulGatewayAddress,
+                                       const uint32_t * pulDNSServerAddress )
+{
+    ( void ) pulIPAddress; ( void ) pulNetMask; ( void ) pulGatewayAddress; ( void ) pulDNSServerAddress;
+}
+
+void FreeRTOS_SetEndPointConfiguration( const uint32_t * pulIPAddress, const uint32_t * pulNetMask, const uint32_t * pulGatewayAddress,
+                                        const uint32_t * pulDNSServerAddress, struct xNetworkEndPoint * pxEndPoint )
+{
+    ( void ) pulIPAddress; ( void ) pulNetMask; ( void ) pulGatewayAddress; ( void ) pulDNSServerAddress; ( void ) pxEndPoint;
+}
+
+uint32_t FreeRTOS_GetIPAddress( void ) { uint32_t v[ 4 ]; address_configuration( v ); return v[ 0 ]; }
+uint32_t FreeRTOS_GetNetmask( void ) { uint32_t v[ 4 ]; address_configuration( v ); return v[ 1 ]; }
+uint32_t FreeRTOS_GetGatewayAddress( void ) { uint32_t v[ 4 ]; address_configuration( v ); return v[ 2 ]; }
+uint32_t FreeRTOS_GetDNSServerAddress( void ) { uint32_t v[ 4 ]; address_configuration( v ); return v[ 3 ]; }
+void FreeRTOS_SetIPAddress( uint32_t ulIPAddress ) { ( void ) ulIPAddress; }
+void FreeRTOS_SetNetmask( uint32_t ulNetmask ) { ( void ) ulNetmask; }
+void FreeRTOS_SetGatewayAddress( uint32_t ulGatewayAddress ) { ( void ) ulGatewayAddress; }
+const uint8_t * FreeRTOS_GetMACAddress( void ) { return mac_address; }
+void FreeRTOS_UpdateMACAddress( const uint8_t ucMACAddress[ ipMAC_ADDRESS_LENGTH_BYTES ] ) { memcpy( mac_address, ucMACAddress, 6 ); }
+BaseType_t FreeRTOS_IsNetworkUp( void ) { uint32_t v[ 4 ]; return network_initialised ? ( BaseType_t ) tcpsim_call0( TCPSIM_OP_IP_ADDRESS ) + ( 0 * v[ 0 ] ) : pdFALSE; }
+TaskHandle_t FreeRTOS_GetIPTaskHandle( void ) { return xTaskGetHandle( "IP-task" ); }
+void FreeRTOS_NetworkDown( struct xNetworkInterface * pxNetworkInterface ) { ( void ) pxNetworkInterface; }
+BaseType_t FreeRTOS_NetworkDownFromISR( struct xNetworkInterface * pxNetworkInterface ) { ( void ) pxNetworkInterface; return pdFALSE; }
+BaseType_t xIsIPv4Multicast( uint32_t ulIPAddress ) { return ( FreeRTOS_ntohl( ulIPAddress ) >> 28 ) == 0xE; }
+BaseType_t xIsIPv4Loopback( uint32_t ulAddress ) { return ( FreeRTOS_ntohl( ulAddress ) >> 24 ) == 127; }
+
+void * FreeRTOS_GetUDPPayloadBuffer( size_t uxRequestedSizeBytes, TickType_t uxBlockTimeTicks ) { ( void ) uxRequestedSizeBytes; ( void ) uxBlockTimeTicks; unsupported( "FreeRTOS_GetUDPPayloadBuffer() (UDP)" ); return NULL; }
+void * FreeRTOS_GetUDPPayloadBuffer_Multi( size_t uxRequestedSizeBytes, TickType_t uxBlockTimeTicks, uint8_t ucIPType ) { ( void ) ucIPType; return FreeRTOS_GetUDPPayloadBuffer( uxRequestedSizeBytes, uxBlockTimeTicks ); }
+void FreeRTOS_ReleaseUDPPayloadBuffer( void const * pvBuffer ) { ( void ) pvBuffer; }
+BaseType_t FreeRTOS_SendPingRequest( uint32_t ulIPAddress, size_t uxNumberOfBytesToSend, TickType_t uxBlockTimeTicks )
+{
+    ( void ) ulIPAddress; ( void ) uxNumberOfBytesToSend; ( void ) uxBlockTimeTicks;
+    return pdFAIL; /* outgoing pings are not modelled: as if the network buffer were unavailable */
+}
+
+/* The IP task: it calls the application's network event hook when the network comes up. */
+extern void vApplicationIPNetworkEventHook_Multi( eIPCallbackEvent_t eNetworkEvent, struct xNetworkEndPoint * pxEndPoint ) __attribute__( ( weak ) );
+
+__attribute__( ( weak ) ) void vApplicationIPNetworkEventHook( eIPCallbackEvent_t eNetworkEvent ) { ( void ) eNetworkEvent; }
+
+void tcpsim_ip_task( void * unused )
+{
+    ( void ) unused;
+    for( ;; )
+    {
+        eIPCallbackEvent_t event = ( eIPCallbackEvent_t ) tcpsim_call0( TCPSIM_OP_IP_EVENT_WAIT );
+        if( vApplicationIPNetworkEventHook_Multi ) vApplicationIPNetworkEventHook_Multi( event, pxNetworkEndPoints );
+        else vApplicationIPNetworkEventHook( event );
+    }
+}
+
+/* ---- The application hooks' defaults (the application's own definitions win) ----------------------- */
+
+__attribute__( ( weak ) ) BaseType_t xApplicationGetRandomNumber( uint32_t * pulNumber )
+{
+    *pulNumber = ( uint32_t ) tcpsim_call0( TCPSIM_OP_RANDOM );
+    return pdTRUE;
+}
+
+__attribute__( ( weak ) ) uint32_t ulApplicationGetNextSequenceNumber( uint32_t ulSourceAddress, uint16_t usSourcePort,
+                                                                       uint32_t ulDestinationAddress, uint16_t usDestinationPort )
+{
+    ( void ) ulSourceAddress; ( void ) usSourcePort; ( void ) ulDestinationAddress; ( void ) usDestinationPort;
+    return ( uint32_t ) tcpsim_call0( TCPSIM_OP_RANDOM );
+}
+
+__attribute__( ( weak ) ) const char * pcApplicationHostnameHook( void ) { return "tcpsim-device"; }
+__attribute__( ( weak ) ) void vApplicationPingReplyHook( ePingReplyStatus_t eStatus, uint16_t usIdentifier ) { ( void ) eStatus; ( void ) usIdentifier; }
+__attribute__( ( weak ) ) void vApplicationIdleHook( void ) {}
+__attribute__( ( weak ) ) void vApplicationTickHook( void ) {}
+__attribute__( ( weak ) ) void vApplicationMallocFailedHook( void ) { tcpsim_fault( TCPSIM_FAULT_ASSERT, "pvPortMalloc() failed (vApplicationMallocFailedHook)" ); }
+__attribute__( ( weak ) ) void vApplicationStackOverflowHook( TaskHandle_t xTask, char * pcTaskName ) { ( void ) xTask; tcpsim_fault( TCPSIM_FAULT_STACK_OVERFLOW, "stack overflow in task \"%s\"", pcTaskName ); }
+__attribute__( ( weak ) ) void vApplicationDaemonTaskStartupHook( void ) {}
+
+/* ---- Address helpers ------------------------------------------------------------------------------- */
+
+uint32_t FreeRTOS_inet_addr( const char * pcIPAddress )
+{
+    uint32_t address = 0;
+    return FreeRTOS_inet_pton4( pcIPAddress, &address ) == pdPASS ? address : 0;
+}
+
+BaseType_t FreeRTOS_inet_pton4( const char * pcSource, void * pvDestination )
+{
+    uint8_t bytes[ 4 ];
+    int octet = 0;
+    const char * p = pcSource;
+    if( !p ) return pdFAIL;
+    for( ;; )
+    {
+        if( *p < '0' || *p > '9' ) return pdFAIL;
+        unsigned value = 0;
+        int digits = 0;
+        while( *p >= '0' && *p <= '9' )
+        {
+            value = value * 10 + ( unsigned ) ( *p++ - '0' );
+            if( ++digits > 3 || value > 255 ) return pdFAIL;
+        }
+        bytes[ octet++ ] = ( uint8_t ) value;
+        if( octet == 4 ) break;
+        if( *p++ != '.' ) return pdFAIL;
+    }
+    if( *p != '\0' ) return pdFAIL;
+    memcpy( pvDestination, bytes, 4 );
+    return pdPASS;
+}
+
+const char * FreeRTOS_inet_ntop4( const void * pvSource, char * pcDestination, socklen_t uxSize )
+{
+    const uint8_t * bytes = pvSource;
+    char text[ 16 ];
+    int length = snprintf( text, sizeof( text ), "%u.%u.%u.%u", bytes[ 0 ], bytes[ 1 ], bytes[ 2 ], bytes[ 3 ] );
+    if( length < 0 || ( socklen_t ) length >= uxSize ) return NULL;
+    memcpy( pcDestination, text, ( size_t ) length + 1 );
+    return pcDestination;
+}
+
+const char * FreeRTOS_inet_ntoa( uint32_t ulIPAddress, char * pcBuffer )
+{
+    return FreeRTOS_inet_ntop4( &ulIPAddress, pcBuffer, 16 );
+}
+
+BaseType_t FreeRTOS_inet_pton6( const char * pcSource, void * pvDestination ) { ( void ) pcSource; ( void ) pvDestination; return pdFAIL; }
+const char * FreeRTOS_inet_ntop6( const void * pvSource, char * pcDestination, socklen_t uxSize ) { ( void ) pvSource; ( void ) pcDestination; ( void ) uxSize; return NULL; }
+
+BaseType_t FreeRTOS_inet_pton( BaseType_t xAddressFamily, const char * pcSource, void * pvDestination )
+{
+    return xAddressFamily == FREERTOS_AF_INET ? FreeRTOS_inet_pton4( pcSource, pvDestination ) : FreeRTOS_inet_pton6( pcSource, pvDestination );
+}
+
+const char * FreeRTOS_inet_ntop( BaseType_t xAddressFamily, const void * pvSource, char * pcDestination, socklen_t uxSize )
+{
+    return xAddressFamily == FREERTOS_AF_INET ? FreeRTOS_inet_ntop4( pvSource, pcDestination, uxSize ) : FreeRTOS_inet_ntop6( pvSource, pcDestination, uxSize );
+}
+
+BaseType_t FreeRTOS_EUI48_pton( const char * pcSource, uint8_t * pucTarget )
+{
+    unsigned values[ 6 ];
+    if( sscanf( pcSource, "%2x%*[:-]%2x%*[:-]%2x%*[:-]%2x%*[:-]%2x%*[:-]%2x", &values[ 0 ], &values[ 1 ], &values[ 2 ], &values[ 3 ], &values[ 4 ], &values[ 5 ] ) != 6 ) return pdFALSE;
+    for( int i = 0; i < 6; i++ ) pucTarget[ i ] = ( uint8_t ) values[ i ];
+    return pdTRUE;
+}
+
+void FreeRTOS_EUI48_ntop( const uint8_t * pucSource, char * pcTarget, char cTen, char cSeparator )
+{
+    const char * digits = cTen == 'A' ? "0123456789ABCDEF" : "0123456789abcdef";
+    for( int i = 0; i < 6; i++ )
+    {
+        *pcTarget++ = digits[ pucSource[ i ] >> 4 ];
+        *pcTarget++ = digits[ pucSource[ i ] & 15 ];
+        if( i < 5 ) *pcTarget++ = cSeparator;
+    }
+    *pcTarget = '\0';
+}
+
+const char * FreeRTOS_strerror_r( BaseType_t xErrnum, char * pcBuffer, size_t uxLength )
+{
+    const char * name;
+    switch( xErrnum < 0 ? -xErrnum : xErrnum )
+    {
+        case pdFREERTOS_ERRNO_EADDRINUSE: name = "EADDRINUSE"; break;
+        case pdFREERTOS_ERRNO_ENOMEM: name = "ENOMEM"; break;
+        case pdFREERTOS_ERRNO_EADDRNOTAVAIL: name = "EADDRNOTAVAIL"; break;
+        case pdFREERTOS_ERRNO_ENOPROTOOPT: name = "ENOPROTOOPT"; break;
+        case pdFREERTOS_ERRNO_EBADF: name = "EBADF"; break;
+        case pdFREERTOS_ERRNO_ENOSPC: name = "ENOSPC"; break;
+        case pdFREERTOS_ERRNO_ECANCELED: name = "ECANCELED"; break;
+        case pdFREERTOS_ERRNO_ENOTCONN: name = "ENOTCONN"; break;
+        case pdFREERTOS_ERRNO_EINPROGRESS: name = "EINPROGRESS"; break;
+        case pdFREERTOS_ERRNO_EOPNOTSUPP: name = "EOPNOTSUPP"; break;
+        case pdFREERTOS_ERRNO_EINTR: name = "EINTR"; break;
+        case pdFREERTOS_ERRNO_ETIMEDOUT: name = "ETIMEDOUT"; break;
+        case pdFREERTOS_ERRNO_EINVAL: name = "EINVAL"; break;
+        case pdFREERTOS_ERRNO_EWOULDBLOCK: name = "EWOULDBLOCK"; break;
+        case pdFREERTOS_ERRNO_EISCONN: name = "EISCONN"; break;
+        default: snprintf( pcBuffer, uxLength, "errno %d", ( int ) xErrnum ); return pcBuffer;
+    }
+    snprintf( pcBuffer, uxLength, "%s", name );
+    return pcBuffer;
+}
+
+const char * FreeRTOS_GetTCPStateName( UBaseType_t ulState )
+{
+    static const char * const names[] = { "eCLOSED", "eTCP_LISTEN", "eCONNECT_SYN", "eSYN_FIRST", "eSYN_RECEIVED", "eESTABLISHED",
+                                          "eFIN_WAIT_1", "eFIN_WAIT_2", "eCLOSE_WAIT", "eCLOSING", "eLAST_ACK", "eTIME_WAIT" };
+    return ulState < sizeof( names ) / sizeof( names[ 0 ] ) ? names[ ulState ] : "eUNKNOWN";
+}
+
+int32_t FreeRTOS_max_int32( int32_t a, int32_t b ) { return a > b ? a : b; }
+uint32_t FreeRTOS_max_uint32( uint32_t a, uint32_t b ) { return a > b ? a : b; }
+size_t FreeRTOS_max_size_t( size_t a, size_t b ) { return a > b ? a : b; }
+int32_t FreeRTOS_min_int32( int32_t a, int32_t b ) { return a < b ? a : b; }
+uint32_t FreeRTOS_min_uint32( uint32_t a, uint32_t b ) { return a < b ? a : b; }
+size_t FreeRTOS_min_size_t( size_t a, size_t b ) { return a < b ? a : b; }
+uint32_t FreeRTOS_round_up( uint32_t a, uint32_t d ) { return d ? ( ( a + d - 1 ) / d ) * d : a; }
+uint32_t FreeRTOS_round_down( uint32_t a, uint32_t d ) { return d ? ( a / d ) * d : a; }
