@@ -66,6 +66,7 @@ let package = Package(
         .testTarget(name: "ReplayTests", dependencies: ["Replay", "ReplayTesting", "PcapIO", "Simulation", "tcpsim"],
                     swiftSettings: [.swiftLanguageMode(.v5)]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario"]),
+        .testTarget(name: "CAppTests", dependencies: ["CApp", "Simulation", "PcapIO", "Devices", "IPConfig", "SimClock", "TCPCore", "ScenarioRunner", "Scenario"]),
         .testTarget(name: "ScenarioRunnerTests", dependencies: ["ScenarioRunner"], swiftSettings: [.swiftLanguageMode(.v5)]),
     ]
 )

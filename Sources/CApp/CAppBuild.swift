@@ -16,9 +16,13 @@ public struct CAppBuild: Sendable {
         self.output = output
     }
 
-    /// tcpsim's `FreeRTOS.h`, `FreeRTOS_Sockets.h`… and the runtime's sources.
+    /// tcpsim's `FreeRTOS.h`, `FreeRTOS_Sockets.h`… and the runtime's sources (`$TCPSIM_RUNTIME` overrides the
+    /// installed copy, for work on the runtime itself).
     public static var runtimeDirectory: URL? {
-        Bundle.module.url(forResource: "Runtime", withExtension: nil)
+        if let override = ProcessInfo.processInfo.environment["TCPSIM_RUNTIME"], !override.isEmpty {
+            return URL(fileURLWithPath: override)
+        }
+        return Bundle.module.url(forResource: "Runtime", withExtension: nil)
     }
 
     /// The search path: tcpsim's headers first (so they stand in for FreeRTOS's), then the user's `-I`
