@@ -40,7 +40,7 @@ final class CTask: @unchecked Sendable {
 /// order they became ready (creation order at start), as FreeRTOS's ready lists. Tasks made ready by the running
 /// task preempt it when their priority is higher. Tasks run after the IP task's pass, like the Swift apps; every
 /// socket call goes to the same FreeRTOS API (`Host+FreeRTOS`), so it is traced the same way.
-public final class CApplication: @unchecked Sendable {
+public final class CApplication: ExternalApp, @unchecked Sendable {
     public let image: CAppImage
     public let device: Simulation.Host
     public var network: Network { device.network }

@@ -222,6 +222,10 @@ public final class LiveDevice: @unchecked Sendable {
         while true {
             let now = virtualNow()
             network.run(until: now)
+            if let halt = network.haltReason {
+                reason = "stopped: \(halt)"
+                break
+            }
             let signal = ctun_stop_signal()
             if signal != 0 {
                 reason = signal == -1 ? "stopped on request"

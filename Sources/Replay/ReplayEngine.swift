@@ -86,6 +86,8 @@ public enum ReplayApp: Sendable, CustomStringConvertible {
     case actions(Script, file: String)
     /// The shutdown-stall report's terminal server, the app of the reference captures.
     case terminalServer(TerminalServerVariant)
+    /// An application started on the device by `start` (the user's C program, `--c-app`).
+    case external(String, start: ExternalAppStarter)
 
     var isInferred: Bool {
         if case .inferred = self { return true }
@@ -97,6 +99,7 @@ public enum ReplayApp: Sendable, CustomStringConvertible {
         case .inferred: "inferred from the capture"
         case .actions(_, let file): "the calls of \(file)"
         case .terminalServer(let variant): "terminal-server (\(variant.rawValue))"
+        case .external(let name, _): name
         }
     }
 }
@@ -265,6 +268,7 @@ final class ReplayEngine {
                 network.at(modelTime(segment.time)) { [self] in inject(segment, of: conversation) }
             }
         }
+        var external: ExternalApp?
         switch settings.app {
         case .inferred:
             startListeners()
@@ -272,6 +276,12 @@ final class ReplayEngine {
             for close in closes { network.at(modelTime(close.time)) { [self] in closeIfOpen(close.conversation) } }
         case .terminalServer(let variant):
             TerminalServer(device: device, variant: variant).start()
+        case .external(_, let start):
+            do {
+                external = try start(device)
+            } catch {
+                appLog.append("\(error)")
+            }
         case .actions(let script, let file):
             let peer = peers.values.sorted { $0.address < $1.address }.first ?? device
             do {
@@ -287,6 +297,8 @@ final class ReplayEngine {
         let last = capture.segments.last?.time ?? .zero
         let end = settings.stopAt ?? (last + settings.tolerance.allowance(since: last) + .milliseconds(1))
         network.run(until: modelTime(end))
+        external?.stop()
+        if let halt = network.haltReason { appLog.append(halt) }
     }
 
     private func log(_ text: String) { appLog.append("t=\(captureTime(network.now).secondsText) \(text)") }

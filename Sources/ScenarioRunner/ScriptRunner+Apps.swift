@@ -69,10 +69,7 @@ extension ScriptRunner {
                 throw RunnerError("\(file): --device_app=c:\(port) needs a C application: tcpsim run \(file) --c-app PROGRAM")
             }
             localPort = port
-            if !cAppStarted {
-                cAppStarted = true
-                try startCApp(device)
-            }
+            if externalApp == nil { externalApp = try startCApp(device) }
         case "caseflip-echo":
             // The concurrent case-flipping echo server of "The Socket API, Part 3" (BSD calls, any personality).
             let port = try port(parts.count > 1 ? parts[1] : nil, in: "device_app=caseflip-echo")

@@ -58,8 +58,9 @@ public final class ScriptRunner: @unchecked Sendable {
     public var endTime: SimInstant?
     /// Starts the user's C application on the device (`--c-app`); `--device_app=c:PORT` in the script names the
     /// port its scripted segments go to.
-    public var startCApp: ((Host) throws -> Void)?
-    var cAppStarted = false
+    public var startCApp: ExternalAppStarter?
+    /// The external app once started (stopped when the run ends).
+    var externalApp: ExternalApp?
 
     struct Failure: Error {
         var message: String
@@ -125,13 +126,11 @@ public final class ScriptRunner: @unchecked Sendable {
 
     /// Runs every step; returns the report (never throws on a failing expectation).
     public func run() -> ScriptReport {
+        defer { externalApp?.stop() }
         var completed = 0
         do {
             try startApps()
-            if let startCApp, !cAppStarted {
-                cAppStarted = true
-                try startCApp(device)
-            }
+            if let startCApp, externalApp == nil { externalApp = try startCApp(device) }
         } catch {
             return ScriptReport(failure: "\(error)", stepsCompleted: 0)
         }

@@ -402,3 +402,12 @@ public final class Host: @unchecked Sendable {
         network.record(.app(time: now, host: name, text: text()))
     }
 }
+
+/// An application started on a device by a component outside the simulation (the user's C program, which
+/// `CApp` runs); `stop()` ends it once the run is over.
+public protocol ExternalApp: AnyObject {
+    func stop()
+}
+
+/// Starts an external application on a device.
+public typealias ExternalAppStarter = @Sendable (Host) throws -> ExternalApp

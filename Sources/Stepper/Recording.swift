@@ -79,8 +79,11 @@ public struct Recording: Sendable {
     /// How the run ended: the script's verdict or the stall's.
     public var verdict: String
 
-    /// Runs `source` with `personality` (a script's own `--personality` line is overridden) and records it.
-    public static func record(_ source: StepSource, personality: Personality) throws -> Recording {
+    /// Runs `source` with `personality` (a script's own `--personality` line is overridden) and records it;
+    /// `app`, when given, is the device's application instead of the source's own.
+    public static func record(_ source: StepSource, personality: Personality, app: ExternalAppStarter? = nil) throws
+        -> Recording
+    {
         var snapshots: [Snapshot] = []
         var formatter = TimelineFormatter()
         let network: Network
@@ -90,13 +93,15 @@ public struct Recording: Sendable {
             script.options.removeAll { if case .personality = $0 { return true } else { return false } }
             let runner = try ScriptRunner(script: script, file: file, config: { _ in config ?? .defaults },
                                           defaultPersonality: personality)
+            runner.startCApp = app
             network = runner.network
             finish = {
                 let report = runner.run()
                 return report.failure.map { $0.split(separator: "\n").first.map(String.init) ?? $0 }
                     ?? "\(file): \(report.stepsCompleted) steps passed"
             }
-        case .capture(let capture, let settings):
+        case .capture(let capture, var settings):
+            if let app { settings.app = .external("the C application", start: app) }
             let simulation = try ReplaySimulation(capture, settings: settings)
             network = simulation.network
             finish = {
@@ -105,9 +110,20 @@ public struct Recording: Sendable {
             }
         case .stall(let variant, let config):
             let parameters: TCPParameters = personality == .freertos ? .freeRTOS(config: config) : .rfc9293
-            let scenario = StallScenario(variant: variant, parameters: parameters)
-            network = scenario.network
-            finish = { "\(scenario.run())" }
+            if let app {
+                let scenario = StallScenario(externalAppWith: parameters)
+                let started = try app(scenario.device)
+                network = scenario.network
+                finish = {
+                    let verdict = scenario.run()
+                    started.stop()
+                    return scenario.network.haltReason ?? "\(verdict)"
+                }
+            } else {
+                let scenario = StallScenario(variant: variant, parameters: parameters)
+                network = scenario.network
+                finish = { "\(scenario.run())" }
+            }
         }
         network.recordsTrace = false
         network.onTrace = { [unowned network] event in

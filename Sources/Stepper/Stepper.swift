@@ -41,9 +41,13 @@ public final class Stepper {
     /// What the last command said (shown under the frame).
     public private(set) var message = ""
 
-    public init(_ source: StepSource, personality: Personality = .freertos) throws {
+    /// The device's app when it is not the source's own (the user's C program).
+    let app: ExternalAppStarter?
+
+    public init(_ source: StepSource, personality: Personality = .freertos, app: ExternalAppStarter? = nil) throws {
         self.source = source
-        recording = try Recording.record(source, personality: personality)
+        self.app = app
+        recording = try Recording.record(source, personality: personality, app: app)
         message = "\(recording.snapshots.count) events recorded; ? for help"
     }
 
@@ -284,7 +288,7 @@ public final class Stepper {
         let here = time
         if other == nil || other?.personality != target {
             do {
-                other = try Recording.record(source, personality: target)
+                other = try Recording.record(source, personality: target, app: app)
             } catch {
                 return "cannot run the scenario as \(target.rawValue): \(error)"
             }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CApp
 import LiveDevice
 import SimClock
 import Simulation
@@ -23,7 +24,15 @@ struct DeviceCommand: ParsableCommand {
             Needs CAP_NET_ADMIN. Stops on Ctrl-C, SIGTERM or after --duration.
 
             Apps: terminal-server (ports 3301-3305, GET /release?port=N on port 80), echo (7), \
-            discard (9), chargen (19); --app may be given more than once.
+            discard (9), chargen (19); --app may be given more than once. With --c-app PROGRAM (built by \
+            'tcpsim cc') your own FreeRTOS application is the device's app, configured by its own \
+            FreeRTOSIPConfig.h.
+
+            Examples:
+              sudo tcpsim device --netns lab
+              sudo tcpsim device --netns lab --app echo --pcap live.pcap
+              sudo tcpsim device --netns lab --c-app ./server --duration 60
+              sudo ip netns exec lab nc 192.0.2.2 3301
             """)
 
     @Option(name: .long, help: "An app to run: terminal-server, echo, discard or chargen (repeatable).")
@@ -65,6 +74,8 @@ struct DeviceCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Seed for the device's ISNs and ports.")
     var seed: UInt64 = 1
 
+    @OptionGroup var cAppOptions: CAppOptions
+
     func validate() throws {
         for name in app where parseApp(name) == nil {
             throw CLIError("--app expects terminal-server, echo, discard or chargen, found '\(name)'")
@@ -103,8 +114,14 @@ struct DeviceCommand: ParsableCommand {
 
     func run() throws {
         var settings = LiveDeviceConfiguration()
-        settings.apps = app.isEmpty ? [.terminalServer(TerminalServerVariant(rawValue: variant) ?? .report)] : app.compactMap(parseApp)
+        let cApp = try cAppOptions.load()
+        if cApp != nil, config != nil {
+            throw CLIError("--config and --c-app both configure the device: the C application's FreeRTOSIPConfig.h does; drop --config")
+        }
+        let defaultApps: [LiveApp] = cApp == nil ? [.terminalServer(TerminalServerVariant(rawValue: variant) ?? .report)] : []
+        settings.apps = app.isEmpty ? defaultApps : app.compactMap(parseApp)
         if let config { settings.ipConfig = try loadIPConfig(config) }
+        if let cApp { settings.ipConfig = cApp.config }
         (settings.deviceAddress, settings.prefixLength) = try parsedAddress()
         settings.hostAddress = IPv4Address(hostAddress) ?? settings.hostAddress
         settings.namespace = netns
@@ -122,6 +139,8 @@ struct DeviceCommand: ParsableCommand {
             throw CLIError("\(error)")
         }
         defer { device.close() }
+        let application = try cApp.map { try startCApp($0.image, on: device.device) }
+        defer { application?.stop() }
         let emit: (String) -> Void = { line in
             print(line)
             fflush(nil)
@@ -129,9 +148,12 @@ struct DeviceCommand: ParsableCommand {
         let place = netns.map { " in network namespace \($0)" } ?? ""
         emit("device \(settings.deviceAddress)/\(settings.prefixLength) (FreeRTOS+TCP model) on \(device.tun.name)\(place); host side \(settings.hostAddress)")
         for app in settings.apps { emit("app: \(app)") }
+        if let cApp { emit("app: \(cApp.image.path) (your FreeRTOS application)") }
         emit("reach it with: \(device.reachHint)")
         emit("ready")
         let reason = device.run(print: emit)
+        application?.stop()
         emit("\(reason): \(device.statistics)")
+        if device.network.haltReason != nil { throw ExitCode(1) }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CApp
 import Foundation
 import PcapIO
 import Replay
@@ -53,6 +54,8 @@ struct ReplayCommand: ParsableCommand {
     @Option(name: .long, help: "Write the model's run to this pcap (on the capture's clock, to open beside it).")
     var pcap: String?
 
+    @OptionGroup var cAppOptions: CAppOptions
+
     @Option(help: "Output format: text or json.")
     var format: String = "text"
 
@@ -99,6 +102,14 @@ struct ReplayCommand: ParsableCommand {
             } catch {
                 throw CLIError("\(error)")
             }
+        }
+        let cApp = try cAppOptions.load()
+        if let cApp {
+            if config != nil {
+                throw CLIError("--config and --c-app both configure the device: the C application's FreeRTOSIPConfig.h does; drop --config")
+            }
+            settings.config = cApp.config
+            settings.app = .external("\(cApp.image.path) (your FreeRTOS application)", start: cApp.image.starter)
         }
         settings.compareWindow = compareWindow
         settings.compareOptions = compareOptions

@@ -82,11 +82,7 @@ struct RunCommand: ParsableCommand {
             let resolved = FileManager.default.fileExists(atPath: path) ? path : directory + "/" + path
             return try loadIPConfig(resolved)
         }, defaultPersonality: Personality(rawValue: personality) ?? .freertos, deviceConfig: cApp?.config)
-        var application: CApplication?
-        if let cApp {
-            runner.startCApp = { device in application = try startCApp(cApp.image, on: device) }
-        }
-        defer { application?.stop() }
+        runner.startCApp = cApp?.image.starter
         if let trace { try Self.checkWritable(trace) }  // fail before the run, not after it
         let capture = try pcap.map(openCapture)
         if let capture {
@@ -95,7 +91,6 @@ struct RunCommand: ParsableCommand {
         var formatter = TimelineFormatter()
         if events { runner.network.onTrace = { print(formatter.format($0)) } }
         let report = runner.run()
-        application?.stop()  // its last output lines go to the trace
         if let timeline { try writeTimeline(timeline, runner.network.trace, to: timelineOutput) }
         try capture?.close()
         if let trace { try writeTrace(runner.network.trace, to: trace) }

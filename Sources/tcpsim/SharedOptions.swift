@@ -102,3 +102,8 @@ func startCApp(_ image: CAppImage, on device: Simulation.Host) throws -> CApplic
     }
     return application
 }
+
+extension CAppImage {
+    /// Starts this program on whichever device a run creates.
+    var starter: ExternalAppStarter { { device in try startCApp(self, on: device) } }
+}

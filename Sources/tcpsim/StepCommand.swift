@@ -20,7 +20,8 @@ struct StepCommand: ParsableCommand {
             Commands: step [N], back [N], next segment|state|call|timer, continue, until state N eSTATE, \
             until t=40s, break state N eSTATE | timer [N] | segment TEXT | if PREDICATE (e.g. \
             'childCount(3) == backlog(3)'), breakpoints, delete N, select N, goto N, personality (re-run \
-            as the other stack), quit. With --plain (or when input is not a terminal) the same commands come \
+            as the other stack), quit. With --c-app PROGRAM (built by 'tcpsim cc') your own FreeRTOS application \
+            is the device's app: step through its calls and states. With --plain (or when input is not a terminal) the same commands come \
             from --commands FILE or standard input, one per line, and each frame is printed as text.
             """)
 
@@ -45,6 +46,8 @@ struct StepCommand: ParsableCommand {
     @Option(help: "Frame height for plain mode.")
     var height: Int = 40
 
+    @OptionGroup var cAppOptions: CAppOptions
+
     func validate() throws {
         guard Personality(rawValue: personality) != nil else {
             throw CLIError("--personality expects freertos or rfc, found '\(personality)'")
@@ -55,7 +58,11 @@ struct StepCommand: ParsableCommand {
     }
 
     func run() throws {
-        let ipConfig = try config.map(loadIPConfig)
+        let cApp = try cAppOptions.load()
+        if cApp != nil, config != nil {
+            throw CLIError("--config and --c-app both configure the device: the C application's FreeRTOSIPConfig.h does; drop --config")
+        }
+        let ipConfig = try cApp?.config ?? config.map(loadIPConfig)
         let stepSource: StepSource
         if source == "stall" || source.hasPrefix("stall:") {
             let name = source == "stall" ? "report" : String(source.dropFirst("stall:".count))
@@ -81,7 +88,8 @@ struct StepCommand: ParsableCommand {
         }
         let stepper: Stepper
         do {
-            stepper = try Stepper(stepSource, personality: Personality(rawValue: personality) ?? .freertos)
+            stepper = try Stepper(stepSource, personality: Personality(rawValue: personality) ?? .freertos,
+                                  app: cApp?.image.starter)
         } catch {
             throw CLIError("\(error)")
         }

@@ -152,18 +152,26 @@ static void prvServiceTerminal( Terminal_t * pxTerminal )
 
 static const char * prvRelease( unsigned uPort )
 {
+    static char pcReleased[ 32 ];
+
     for( int i = 0; i < PORT_COUNT; i++ )
     {
         Terminal_t * pxTerminal = &xTerminals[ i ];
         if( pxTerminal->usPort != uPort ) continue;
-        if( ( pxTerminal->xClient == NULL ) || pxTerminal->xReleasing ) return "no client";
+        if( ( pxTerminal->xClient == NULL ) || pxTerminal->xReleasing )
+        {
+            snprintf( pcReleased, sizeof( pcReleased ), "port %u has no client", uPort );
+            return pcReleased;
+        }
         printf( "port %u: release requested\n", uPort );
         FreeRTOS_shutdown( pxTerminal->xClient, FREERTOS_SHUT_RDWR );
         pxTerminal->xReleasing = pdTRUE;
         pxTerminal->xReleaseStart = xTaskGetTickCount();
-        return "released";
+        snprintf( pcReleased, sizeof( pcReleased ), "released %u", uPort );
+        return pcReleased;
     }
-    return "unknown port";
+    snprintf( pcReleased, sizeof( pcReleased ), "no such port %u", uPort );
+    return pcReleased;
 }
 
 static void prvServiceControl( void )
@@ -219,7 +227,7 @@ static void prvServiceControl( void )
         char pcResponse[ 256 ];
         int lLength = snprintf( pcResponse, sizeof( pcResponse ),
                                 "HTTP/1.0 %s\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n%s\r\n",
-                                strcmp( pcBody, "released" ) == 0 ? "200 OK" : "404 Not Found", pcBody );
+                                strncmp( pcBody, "released", 8 ) == 0 ? "200 OK" : "404 Not Found", pcBody );
         FreeRTOS_send( pxClient->xSocket, pcResponse, ( size_t ) lLength, 0 );
         FreeRTOS_shutdown( pxClient->xSocket, FREERTOS_SHUT_RDWR );
         pxClient->xClosing = pdTRUE;

@@ -317,6 +317,28 @@ __attribute__( ( weak ) ) NetworkInterface_t * pxFillInterfaceDescriptor( BaseTy
     return FreeRTOS_AddNetworkInterface( pxInterface );
 }
 
+/* Drivers' own descriptor functions, as applications call them: each stands for the model's device too. */
+#define TCPSIM_DRIVER_FILLER( name ) \
+    NetworkInterface_t * name( BaseType_t xEMACIndex, NetworkInterface_t * pxInterface ) __attribute__( ( weak, alias( "pxFillInterfaceDescriptor" ) ) );
+TCPSIM_DRIVER_FILLER( pxLibslirp_FillInterfaceDescriptor )
+TCPSIM_DRIVER_FILLER( pxLinux_FillInterfaceDescriptor )
+TCPSIM_DRIVER_FILLER( pxWinPcap_FillInterfaceDescriptor )
+TCPSIM_DRIVER_FILLER( pxLoopback_FillInterfaceDescriptor )
+TCPSIM_DRIVER_FILLER( pxMPS2_FillInterfaceDescriptor )
+TCPSIM_DRIVER_FILLER( pxZynq_FillInterfaceDescriptor )
+TCPSIM_DRIVER_FILLER( pxSTM32Fxx_FillInterfaceDescriptor )
+TCPSIM_DRIVER_FILLER( pxSTM32H_FillInterfaceDescriptor )
+TCPSIM_DRIVER_FILLER( pxSTM32Hxx_FillInterfaceDescriptor )
+TCPSIM_DRIVER_FILLER( pxSTM32_FillInterfaceDescriptor )
+TCPSIM_DRIVER_FILLER( pxSAM_FillInterfaceDescriptor )
+TCPSIM_DRIVER_FILLER( pxATSAM5x_FillInterfaceDescriptor )
+TCPSIM_DRIVER_FILLER( pxESP32_Eth_FillInterfaceDescriptor )
+TCPSIM_DRIVER_FILLER( pxLAN91C111_FillInterfaceDescriptor )
+TCPSIM_DRIVER_FILLER( pxNXP1060_FillInterfaceDescriptor )
+TCPSIM_DRIVER_FILLER( pxPIC32_Eth_FillInterfaceDescriptor )
+TCPSIM_DRIVER_FILLER( pxRX_FillInterfaceDescriptor )
+TCPSIM_DRIVER_FILLER( pxUltrascale_FillInterfaceDescriptor )
+
 void FreeRTOS_FillEndPoint( NetworkInterface_t * pxNetworkInterface, NetworkEndPoint_t * pxEndPoint,
                             const uint8_t ucIPAddress[ ipIP_ADDRESS_LENGTH_BYTES ], const uint8_t ucNetMask[ ipIP_ADDRESS_LENGTH_BYTES ],
                             const uint8_t ucGatewayAddress[ ipIP_ADDRESS_LENGTH_BYTES ], const uint8_t ucDNSServerAddress[ ipIP_ADDRESS_LENGTH_BYTES ],
