@@ -50,7 +50,7 @@ let package = Package(
                 "Simulation", "PcapIO", "ScenarioRunner", "LiveDevice", "Replay", "Stepper", "CTun", "CApp",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
-        .executableTarget(name: "tcpsim-bench", dependencies: ["Simulation", "PcapIO", "ScenarioRunner", "LiveDevice", "CTun", "Replay"]),
+        .executableTarget(name: "tcpsim-bench", dependencies: ["Simulation", "PcapIO", "ScenarioRunner", "LiveDevice", "CTun", "Replay", "CApp"]),
         // Tests.
         .testTarget(name: "TCPWireTests", dependencies: ["TCPWire", "SimClock"]),
         .testTarget(name: "SimClockTests", dependencies: ["SimClock"]),

@@ -25,6 +25,10 @@ struct Benchmark {
         if wants("keepalive") { keepAlive() }
         if wants("scenarios") { scenarios() }
         if wants("replay") { replay() }
+        if wants("capp") {
+            CAppBenchmark.run(packageRoot: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().path)
+        }
         // Needs root and opens a TUN interface (in a namespace of its own): only when named.
         if selected.contains("live") {
             let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

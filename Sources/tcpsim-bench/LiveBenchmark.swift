@@ -1,3 +1,4 @@
+import CApp
 import CTun
 import Foundation
 import IPConfig
@@ -45,6 +46,16 @@ enum LiveBenchmark {
             echo(megabytes: 1)
             roundTrips(count: 20_000)
         }
+        // The user's C echo app (Fixtures/apps/echo) against the Swift echo app, one after the other in this run.
+        if let program = CAppBenchmark.build("echo", packageRoot: packageRoot), let image = try? CAppImage(path: program) {
+            var rates: [String: Double] = [:]
+            for (label, app) in [("Swift echo app", nil), ("C echo app", image)] as [(String, CAppImage?)] {
+                session(name: label, config: .defaults, cApp: app) { rates[label] = roundTrips(count: 20_000, label: label) }
+            }
+            if let swift = rates["Swift echo app"], let c = rates["C echo app"], swift > 0 {
+                print(String(format: "live C echo app: %.2f× the Swift echo app's round trips/s (goal ≥ 0.9×)", c / swift))
+            }
+        }
         session(name: "without segmentation offload", config: large, offload: false) {
             discard(megabytes: 100, label: "64 KiB windows, no offload", congestion: "cubic")
             roundTrips(count: 20_000, label: "unpinned, no offload")
@@ -53,9 +64,9 @@ enum LiveBenchmark {
 
     /// Starts a device (echo and discard) in a fresh namespace, runs `body` as its client, and stops it.
     private static func session(name: String, config: IPConfig, pinDevice: Int32? = nil, offload: Bool = true,
-                                _ body: () -> Void) {
+                                cApp: CAppImage? = nil, _ body: () -> Void) {
         var settings = LiveDeviceConfiguration()
-        settings.apps = [.service(.discard), .service(.echo)]
+        settings.apps = cApp == nil ? [.service(.discard), .service(.echo)] : []
         settings.ipConfig = config
         settings.namespace = "tsim-bench-\(getpid())"
         settings.output = .quiet
@@ -68,6 +79,12 @@ enum LiveBenchmark {
             print("live (\(name)): \(error)")
             return
         }
+        var application: CApplication?
+        if let cApp {
+            application = CApplication(image: cApp, device: live.device)
+            do { try application?.start() } catch { print("live (\(name)): \(error)"); return }
+        }
+        defer { application?.stop() }
         let thread = Thread {
             if let pinDevice { _ = ctun_pin_to_cpu(pinDevice) }
             _ = live.run(print: { _ in })
@@ -166,8 +183,9 @@ enum LiveBenchmark {
                      megabytes, seconds, received == data ? "yes" : "NO"))
     }
 
-    private static func roundTrips(count: Int, label: String = "unpinned") {
-        guard let fd = connect(port: 7) else { return }
+    @discardableResult
+    private static func roundTrips(count: Int, label: String = "unpinned") -> Double {
+        guard let fd = connect(port: 7) else { return 0 }
         defer { close(fd) }
         var one: Int32 = 1
         setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
@@ -178,11 +196,12 @@ enum LiveBenchmark {
         for _ in 0..<count {
             guard send(fd, &byte, 1, 0) == 1, recv(fd, &byte, 1, 0) == 1 else {
                 print("live rtt: connection failed")
-                return
+                return 0
             }
         }
         let seconds = now() - start
         print(String(format: "live 1-byte echo (%@): %d round trips in %.3f s = %.0f round trips/s (%.1f µs each)",
                      label, count, seconds, Double(count) / seconds, seconds / Double(count) * 1e6))
+        return Double(count) / seconds
     }
 }

@@ -82,6 +82,7 @@ struct StallTests {
 
     @Test func twoRunsGiveByteIdenticalCaptures() throws {
         var captures: [Data] = []
+        _ = try FixtureApps.build("terminal-server")
         for run in 0..<2 {
             let path = FixtureApps.output.appendingPathComponent("stall-\(run).pcap").path
             let writer = try PcapFileWriter(path: path)

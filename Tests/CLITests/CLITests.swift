@@ -22,8 +22,13 @@ enum CLI {
     }
 
     static func run(_ arguments: [String], in directory: URL? = nil) throws -> Result {
+        try runProgram(executable.path, arguments, in: directory)
+    }
+
+    /// Runs any program (a user's build) the same way.
+    static func runProgram(_ path: String, _ arguments: [String] = [], in directory: URL? = nil) throws -> Result {
         let process = Process()
-        process.executableURL = executable
+        process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = directory }
         let out = Pipe()

@@ -19,7 +19,7 @@ struct AppsTests {
     }
 
     @Test(arguments: [
-        ("--device_app=webserver", "--device_app: expected terminal-server, echo or caseflip-echo, found 'webserver'"),
+        ("--device_app=webserver", "--device_app: expected terminal-server, echo, caseflip-echo or c, found 'webserver'"),
         ("--device_app=echo:port", "--device_app=echo: expected a port number, found 'port'"),
         ("--device_app=terminal-server:fast", "expected a variant (report, capped, fix-a, fix-b, backlog2), found 'fast'"),
         ("--peer_app=never-closing:3301:soon", "--peer_app=never-closing: expected a time in seconds, found 'soon'"),

@@ -1,4 +1,4 @@
-/* FreeRTOSConfig.h of the terminal-server example: the kernel settings a small Cortex-M device would use. */
+/* FreeRTOSConfig.h of the kernel-api example: the kernel settings a small Cortex-M device would use. */
 #ifndef FREERTOS_CONFIG_H
 #define FREERTOS_CONFIG_H
 
@@ -17,9 +17,18 @@
 #define configTIMER_QUEUE_LENGTH                10
 #define configTIMER_TASK_STACK_DEPTH            ( configMINIMAL_STACK_SIZE * 2 )
 #define configSUPPORT_DYNAMIC_ALLOCATION        1
+#define configSUPPORT_STATIC_ALLOCATION         1
+#define configKERNEL_PROVIDED_STATIC_MEMORY     1 /* the idle and timer tasks' memory */
+#define configUSE_RECURSIVE_MUTEXES             1
+#define configUSE_TASK_NOTIFICATIONS            1
 #define INCLUDE_vTaskDelay                      1
+#define INCLUDE_xTaskDelayUntil                 1
 #define INCLUDE_vTaskDelete                     1
+#define INCLUDE_vTaskPriorityGet                1
+#define INCLUDE_eTaskGetState                   1
+#define INCLUDE_xSemaphoreGetMutexHolder        1
+#define INCLUDE_xTimerPendFunctionCall          0
 
-#define configASSERT( x )    if( ( x ) == 0 ) { taskDISABLE_INTERRUPTS(); for( ;; ) {} }
+/* No configASSERT() here: tcpsim's default reports a failed assertion with its file and line. */
 
 #endif /* FREERTOS_CONFIG_H */
