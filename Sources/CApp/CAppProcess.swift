@@ -41,6 +41,7 @@ final class CAppProcess {
     var cpuLimitNanoseconds: Int64 = 1_000_000_000
     var wallLimitNanoseconds: Int64 = 10_000_000_000
     private var pendingOutput: [UInt8] = []
+    private var readBuffer = [UInt8](repeating: 0, count: 65536)
 
     init(path: String) throws {
         self.path = path
@@ -114,6 +115,7 @@ final class CAppProcess {
         var cpuStart: Int64 = -1
         while true {
             if capp_wait_turn(channel, 0, 100_000_000) == 1 { return }
+            drainOutput()  // an application blocked writing a full pipe continues
             var status: Int32 = 0
             if capp_child_ended(pid, &status) != 0 {
                 ended = true
@@ -147,15 +149,11 @@ final class CAppProcess {
         return "exited with status \(capp_exit_code(status))"
     }
 
-    /// Output the application printed since the last call: complete lines only (the rest waits).
+    /// Output the application printed since the last call: complete lines only (the rest waits). Reads only
+    /// when the application marked that it wrote (or `final`).
     func readOutputLines(final: Bool = false) -> [String] {
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(outputFD, $0.baseAddress, $0.count) }
-            guard count > 0 else { break }
-            pendingOutput += buffer[0..<count]
-            if pendingOutput.count > 16 << 20 { break }
-        }
+        guard capp_take_output_pending(channel) == 1 || final || !pendingOutput.isEmpty else { return [] }
+        drainOutput()
         var lines: [String] = []
         while let newline = pendingOutput.firstIndex(of: UInt8(ascii: "\n")) {
             lines.append(String(decoding: pendingOutput[..<newline], as: UTF8.self))
@@ -166,6 +164,17 @@ final class CAppProcess {
             pendingOutput.removeAll()
         }
         return lines
+    }
+
+    /// Moves what waits in the pipe into `pendingOutput` (bounded: an application that prints without end
+    /// keeps its last 16 MiB).
+    private func drainOutput() {
+        while true {
+            let count = readBuffer.withUnsafeMutableBytes { read(outputFD, $0.baseAddress, $0.count) }
+            guard count > 0 else { break }
+            pendingOutput += readBuffer[0..<count]
+            if pendingOutput.count > 16 << 20 { pendingOutput.removeFirst(pendingOutput.count - (16 << 20)) }
+        }
     }
 
     /// Ends the process: asks it to exit when it waits for a command, kills it otherwise.

@@ -104,6 +104,11 @@ public final class CApplication: ExternalApp, @unchecked Sendable {
     /// Waits until the kernel gives `task` the CPU: once no other task can run at this instant, the best ready
     /// task gets it.
     func acquire(_ task: CTask) async {
+        // Nothing else can run at this instant: no task waits for the CPU and none is about to (no job queued).
+        if running == nil, readyTasks.isEmpty, !network.hasQueuedTasks, failure == nil, !task.suspended {
+            running = task
+            return
+        }
         readyTasks.append(task)
         scheduleGrant()
         await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in task.grant = continuation }

@@ -52,6 +52,7 @@ int capp_output_pipe(int fds[2]) {
     if (pipe2(fds, O_CLOEXEC) != 0) return -1;
     int flags = fcntl(fds[0], F_GETFL);
     fcntl(fds[0], F_SETFL, flags | O_NONBLOCK);
+    fcntl(fds[0], F_SETPIPE_SZ, 1 << 20); /* room for what an application prints between two calls */
     return 0;
 }
 
@@ -136,6 +137,12 @@ uint8_t *capp_channel_data(struct tcpsim_channel *channel) { return channel->dat
 const char *capp_fault_text(struct tcpsim_channel *channel) {
     channel->fault_text[sizeof channel->fault_text - 1] = 0;
     return channel->fault_text;
+}
+
+int capp_take_output_pending(struct tcpsim_channel *channel) {
+    if (!channel->output_pending) return 0;
+    channel->output_pending = 0;
+    return 1;
 }
 
 int capp_turn_is_host(struct tcpsim_channel *channel) {

@@ -105,6 +105,10 @@ public final class Network: @unchecked Sendable {
         Task(executorPreference: executor) { await body() }
     }
 
+    /// Whether app tasks are queued to run at this instant (a scheduler of app tasks can then not know yet which
+    /// of them are ready).
+    public var hasQueuedTasks: Bool { executor.hasWork }
+
     /// Runs `action` once every app task that can run at this instant has run (still at this instant).
     public func whenIdle(_ action: @escaping () -> Void) { executor.whenIdle(action) }
 

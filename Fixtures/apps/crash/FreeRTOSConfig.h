@@ -1,4 +1,4 @@
-/* FreeRTOSConfig.h of the terminal-server example: the kernel settings a small Cortex-M device would use. */
+/* FreeRTOSConfig.h of the crash example: the kernel settings a small Cortex-M device would use. */
 #ifndef FREERTOS_CONFIG_H
 #define FREERTOS_CONFIG_H
 
@@ -20,6 +20,7 @@
 #define INCLUDE_vTaskDelay                      1
 #define INCLUDE_vTaskDelete                     1
 
-#define configASSERT( x )    if( ( x ) == 0 ) { taskDISABLE_INTERRUPTS(); for( ;; ) {} }
+/* No configASSERT() here on purpose: -DCRASH_ASSERT shows tcpsim's default, which reports a failed assertion
+ * with its file and line. */
 
 #endif /* FREERTOS_CONFIG_H */

@@ -33,6 +33,9 @@ int capp_wait_turn(struct tcpsim_channel *channel, int spins, long long timeout_
 uint8_t *capp_channel_data(struct tcpsim_channel *channel);
 const char *capp_fault_text(struct tcpsim_channel *channel);
 
+/// Whether the application wrote output since the last call, clearing the mark.
+int capp_take_output_pending(struct tcpsim_channel *channel);
+
 /// Whether the turn is tcpsim's now (no waiting).
 int capp_turn_is_host(struct tcpsim_channel *channel);
 

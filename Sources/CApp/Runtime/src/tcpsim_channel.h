@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #define TCPSIM_CHANNEL_MAGIC 0x74637073u /* "tcps" */
-#define TCPSIM_CHANNEL_VERSION 1u
+#define TCPSIM_CHANNEL_VERSION 2u
 #define TCPSIM_CHANNEL_DATA_MAX (1u << 20)
 /* The environment variable naming the channel's file descriptor in the application. */
 #define TCPSIM_CHANNEL_ENV "TCPSIM_CHANNEL_FD"
@@ -122,6 +122,7 @@ struct tcpsim_channel {
     uint32_t turn;          /* atomic; TCPSIM_TURN_* */
     uint32_t host_sleeping; /* atomic; tcpsim waits on `turn` with futex */
     uint32_t app_sleeping;  /* atomic; the application waits on `turn` with futex */
+    uint32_t output_pending; /* the application wrote to its standard output or error since tcpsim last read */
     /* request */
     int32_t op;
     int32_t task;

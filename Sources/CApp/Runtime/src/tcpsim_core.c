@@ -1,13 +1,17 @@
 /* tcpsim: the application side of the channel — tasks as contexts on their own stacks, one running at a time,
  * switched only when tcpsim answers a request with "resume another task"; faults reported before dying. */
 #define _GNU_SOURCE
+/* Switches between task stacks with _setjmp/_longjmp, which the fortified longjmp would refuse. */
+#undef _FORTIFY_SOURCE
 #include "tcpsim_runtime.h"
 
 #include <errno.h>
 #include <linux/futex.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -23,7 +27,8 @@ struct tcpsim_task {
     int deleted;
     void (*function)(void *);
     void *parameter;
-    ucontext_t context;
+    ucontext_t context; /* how the task starts on its stack */
+    jmp_buf jump;       /* where it continues (no signal mask saved: a switch costs no system call) */
     uint8_t *mapping; /* guard page + stack */
     size_t mapping_size;
     size_t page;
@@ -75,16 +80,19 @@ static void task_entry(void);
 /* Switches to `task` (starting it on its stack the first time); returns when tcpsim resumes the caller. */
 static void switch_to(struct tcpsim_task *task) {
     struct tcpsim_task *from = current;
-    if (!task->started) {
-        task->started = 1;
-        getcontext(&task->context);
-        task->context.uc_stack.ss_sp = task->mapping + task->page;
-        task->context.uc_stack.ss_size = task->mapping_size - task->page;
-        task->context.uc_link = NULL;
-        makecontext(&task->context, task_entry, 0);
-    }
     current = task;
-    swapcontext(&from->context, &task->context);
+    if (_setjmp(from->jump) == 0) {
+        if (!task->started) {
+            task->started = 1;
+            getcontext(&task->context);
+            task->context.uc_stack.ss_sp = task->mapping + task->page;
+            task->context.uc_stack.ss_size = task->mapping_size - task->page;
+            task->context.uc_link = NULL;
+            makecontext(&task->context, task_entry, 0);
+            setcontext(&task->context);
+        }
+        _longjmp(task->jump, 1);
+    }
     reap_zombie();
 }
 
@@ -121,7 +129,11 @@ int64_t tcpsim_call(int op, int64_t a0, int64_t a1, int64_t a2, int64_t a3, int6
     if (data && len) memcpy(channel->data, data, len);
     channel->len = data ? len : 0;
     /* What the task printed reaches tcpsim before the request does, so it lands at the right time. */
-    fflush(stdout);
+    if (__fpending(stdout) || __fpending(stderr)) {
+        fflush(stdout);
+        fflush(stderr);
+        channel->output_pending = 1;
+    }
     transact();
     if (ret2) *ret2 = channel->ret2;
     return channel->ret;
@@ -232,6 +244,9 @@ void tcpsim_assert_failed(const char *file, int line, const char *expression) {
 
 static void on_fatal_signal(int signal_number, siginfo_t *info, void *context) {
     (void)context;
+    /* Not async-signal-safe, but what the task printed just before it crashed is what its developer needs. */
+    fflush(stdout);
+    fflush(stderr);
     if (channel) {
         uintptr_t address = (uintptr_t)info->si_addr;
         int overflow = current && current->mapping && address >= (uintptr_t)current->mapping &&
@@ -273,7 +288,11 @@ __attribute__((constructor)) static void tcpsim_attach(void) {
     const char *parent = getenv("TCPSIM_PARENT_PID");
     if (parent && getppid() != (pid_t)atoi(parent)) _exit(2);
 
-    setvbuf(stdout, NULL, _IOLBF, 0);
+    /* Output is buffered and handed over with the next request (tcpsim reads it then, no system call when
+     * there is none); a fault flushes what is left. */
+    static char output_buffer[64 * 1024], error_buffer[16 * 1024];
+    setvbuf(stdout, output_buffer, _IOFBF, sizeof output_buffer);
+    setvbuf(stderr, error_buffer, _IOFBF, sizeof error_buffer);
     static uint8_t alternate[64 * 1024];
     stack_t stack = {.ss_sp = alternate, .ss_size = sizeof alternate, .ss_flags = 0};
     sigaltstack(&stack, NULL);

@@ -1,0 +1,80 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The user's C application as a live device: real Linux clients over TUN in a namespace of the test's own.
+@Suite("tcpsim device --c-app with real Linux clients", .enabled(if: LiveEnvironment.available, LiveEnvironment.reason))
+struct CAppLiveTests {
+    /// `tcpsim cc` of a fixture app into a temporary directory.
+    static func build(_ app: String) throws -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tcpsim-live-capp-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let source = "\(LiveEnvironment.packageRoot)/Fixtures/apps/\(app)"
+        let files = try FileManager.default.contentsOfDirectory(atPath: source).filter { $0.hasSuffix(".c") }.sorted()
+        let output = directory.appendingPathComponent(app).path
+        let built = try run(LiveEnvironment.tcpsim, ["cc", "-o", output] + files.map { "\(source)/\($0)" })
+        #expect(built.status == 0, "\(built.error)")
+        return output
+    }
+
+    @Test func theCEchoAppServesThreeConcurrentClientsAndSIGTERMCleansUp() throws {
+        let program = try Self.build("echo")
+        let device = try DeviceUnderTest("cecho", ["--c-app", program])
+        // Three Python clients connect at once, each sends 3 lines with pauses, and checks every echo.
+        let clients = try device.python("""
+            import socket, threading, time
+            results = {}
+            def client(n):
+                s = socket.create_connection(("192.0.2.2", 7), timeout=5)
+                got = b""
+                for line in range(3):
+                    data = f"client {n} line {line}\\n".encode()
+                    s.sendall(data)
+                    want = len(got) + len(data)
+                    while len(got) < want:
+                        chunk = s.recv(100)
+                        if not chunk: break
+                        got += chunk
+                    time.sleep(0.05)
+                s.close()
+                results[n] = got.decode()
+            threads = [threading.Thread(target=client, args=(n,)) for n in range(3)]
+            for t in threads: t.start()
+            for t in threads: t.join()
+            for n in range(3): print(repr(results.get(n)))
+            """)
+        #expect(clients.status == 0, "\(clients.error)")
+        for n in 0..<3 {
+            #expect(clients.output.contains("'client \(n) line 0\\nclient \(n) line 1\\nclient \(n) line 2\\n'"))
+        }
+        let stopped = device.stop(SIGTERM)
+        #expect(stopped.status == 0)
+        #expect(stopped.output.contains("stopped by signal SIGTERM"))
+        #expect(stopped.output.contains("your FreeRTOS application"))
+        // Each client had its own connection task, created by the app's listener.
+        #expect(stopped.output.components(separatedBy: "xTaskCreate(").count - 1 >= 4)
+        #expect(!LiveEnvironment.namespaceExists(device.namespace))
+        // The app's process ended with the device.
+        let leftover = try run("/usr/bin/pgrep", ["-f", program])
+        #expect(leftover.output.isEmpty)
+    }
+
+    @Test func theCTerminalServerEchoesCaseFlippedToALinuxClient() throws {
+        let program = try Self.build("terminal-server")
+        let device = try DeviceUnderTest("cterm", ["--c-app", program])
+        let echo = try device.python("""
+            import socket
+            s = socket.create_connection(("192.0.2.2", 3301), timeout=5)
+            s.sendall(b"Live C\\n")
+            print(s.recv(100).decode(), end="")
+            s.close()
+            """)
+        #expect(echo.output == "lIVE c\n")
+        let stopped = device.stop(SIGINT)
+        #expect(stopped.output.contains("stopped by signal SIGINT"))
+        #expect(!LiveEnvironment.namespaceExists(device.namespace))
+    }
+}
