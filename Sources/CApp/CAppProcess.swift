@@ -23,9 +23,21 @@ struct CReply {
     }
 }
 
-/// Why the application stopped answering: each case reads as the line the user sees.
+/// Why the application could not be built, started or run, as the line the user sees.
 public struct CAppFailure: Error, CustomStringConvertible, Sendable {
     public var description: String
+}
+
+/// How the application's process stopped answering while a task ran.
+enum CAppStop: Error {
+    /// It ended (exited or was killed by a signal; the wait status).
+    case ended(status: Int32)
+    /// It ran this much CPU without a request.
+    case busy(milliseconds: Int64)
+    /// It made no request for this long, without using the CPU (blocked outside FreeRTOS).
+    case hung(seconds: Int64)
+    /// tcpsim stopped it earlier.
+    case stopped
 }
 
 /// The application's process and the shared channel to it (`tcpsim_channel.h`). Exactly one side runs at a
@@ -76,14 +88,14 @@ final class CAppProcess {
     }
 
     /// Waits for the first request (from `main()`), which the process makes without being resumed.
-    func firstRequest() throws(CAppFailure) -> CRequest {
+    func firstRequest() throws(CAppStop) -> CRequest {
         try waitForRequest(runningTask: 0)
         return request()
     }
 
     /// Resumes `task` with `reply` and returns the next request, whichever task makes it.
-    func exchange(resume task: Int32, with reply: CReply) throws(CAppFailure) -> CRequest {
-        guard !ended else { throw CAppFailure(description: "the application has ended") }
+    func exchange(resume task: Int32, with reply: CReply) throws(CAppStop) -> CRequest {
+        guard !ended else { throw .stopped }
         channel.pointee.cmd = TCPSIM_CMD_RESUME
         channel.pointee.target = task
         channel.pointee.ret = reply.ret
@@ -109,7 +121,7 @@ final class CAppProcess {
     }
 
     /// Waits for the turn; a process that dies, spins or hangs becomes a failure naming the task.
-    private func waitForRequest(runningTask: Int32) throws(CAppFailure) {
+    private func waitForRequest(runningTask: Int32) throws(CAppStop) {
         if capp_wait_turn(channel, 20_000, 100_000_000) == 1 { return }
         let start = capp_monotonic_ns()
         var cpuStart: Int64 = -1
@@ -119,17 +131,17 @@ final class CAppProcess {
             var status: Int32 = 0
             if capp_child_ended(pid, &status) != 0 {
                 ended = true
-                throw CAppFailure(description: describeEnd(status: status, runningTask: runningTask))
+                throw .ended(status: status)
             }
             let cpu = capp_child_cpu_ns(pid)
             if cpuStart < 0 { cpuStart = cpu - 100_000_000 }
             if cpu >= 0 && cpu - cpuStart >= cpuLimitNanoseconds {
                 kill()
-                throw CAppFailure(description: "busy: task #\(runningTask) ran \((cpu - cpuStart) / 1_000_000) ms of CPU without a FreeRTOS call")
+                throw .busy(milliseconds: (cpu - cpuStart) / 1_000_000)
             }
             if capp_monotonic_ns() - start >= wallLimitNanoseconds {
                 kill()
-                throw CAppFailure(description: "hung: task #\(runningTask) made no FreeRTOS call for \(wallLimitNanoseconds / 1_000_000_000) s of wall-clock time (blocked outside FreeRTOS?)")
+                throw .hung(seconds: wallLimitNanoseconds / 1_000_000_000)
             }
         }
     }
@@ -142,12 +154,8 @@ final class CAppProcess {
         return (kind, channel.pointee.fault_task, text, channel.pointee.fault_signal, channel.pointee.fault_address)
     }
 
-    private func describeEnd(status: Int32, runningTask: Int32) -> String {
-        if capp_signalled(status) != 0 {
-            return "killed by \(signalName(capp_term_signal(status)))"
-        }
-        return "exited with status \(capp_exit_code(status))"
-    }
+    /// No task will run until an event wakes one: the application may sleep rather than spin.
+    func hintIdle() { capp_set_idle(channel) }
 
     /// Output the application printed since the last call: complete lines only (the rest waits). Reads only
     /// when the application marked that it wrote (or `final`).

@@ -55,6 +55,9 @@ public final class CApplication: ExternalApp, @unchecked Sendable {
     public private(set) var failure: String?
     /// Calls without blocking after which a task is reported as a livelock.
     public var livelockCallLimit = 1_000_000
+    /// In a live run the application sleeps when every task is blocked (the next event is a real packet or
+    /// timer, far away in wall-clock terms); in virtual time it keeps spinning, as the next event comes at once.
+    public var realTime = false
     let tick: SimDuration
     var random: SeededRandom
     // Kernel objects, by the ids the application holds.
@@ -119,7 +122,11 @@ public final class CApplication: ExternalApp, @unchecked Sendable {
         if running === task { running = nil }
         task.callsWithoutBlocking = 0
         flushOutput(from: task)
-        if !readyTasks.isEmpty { scheduleGrant() }
+        if !readyTasks.isEmpty {
+            scheduleGrant()
+        } else if realTime, !network.hasQueuedTasks {
+            process?.hintIdle()
+        }
     }
 
     /// Lets a task of higher priority (or, for a yield, of the same priority) run first.
@@ -160,7 +167,7 @@ public final class CApplication: ExternalApp, @unchecked Sendable {
         var first = task.id == 0
         while failure == nil, !task.deleted, let process {
             let request: CRequest
-            do throws(CAppFailure) {
+            do throws(CAppStop) {
                 request = first ? try process.firstRequest() : try process.exchange(resume: task.id, with: reply)
             } catch {
                 fail(crashReport(error, running: task))
@@ -213,10 +220,21 @@ public final class CApplication: ExternalApp, @unchecked Sendable {
         process?.stop()
     }
 
-    private func crashReport(_ error: CAppFailure, running task: CTask) -> String {
+    private func crashReport(_ stop: CAppStop, running task: CTask) -> String {
         let time = "t=\(network.now)"
         guard let fault = process?.fault else {
-            return "app \(error.description) in task \"\(task.name)\" at \(time)"
+            switch stop {
+            case .busy(let milliseconds):
+                return "app busy: task \"\(task.name)\" ran \(Double(milliseconds) / 1000) s of CPU without blocking (no FreeRTOS call) at \(time)"
+            case .hung(let seconds):
+                return "app hung: task \"\(task.name)\" made no FreeRTOS call for \(seconds) s of wall-clock time (blocked outside FreeRTOS?) at \(time)"
+            case .ended(let status) where capp_signalled(status) != 0:
+                return "app crashed: \(signalName(capp_term_signal(status))) in task \"\(task.name)\" at \(time)"
+            case .ended(let status):
+                return "app exited with status \(capp_exit_code(status)) in task \"\(task.name)\" at \(time)"
+            case .stopped:
+                return "app stopped at \(time)"
+            }
         }
         let name = tasks[fault.task]?.name ?? task.name
         switch fault.kind {

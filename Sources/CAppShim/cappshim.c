@@ -113,7 +113,10 @@ static long futex(uint32_t *address, int operation, uint32_t value, const struct
     return syscall(SYS_futex, address, operation, value, timeout, NULL, 0);
 }
 
+void capp_set_idle(struct tcpsim_channel *channel) { __atomic_store_n(&channel->host_idle, 1, __ATOMIC_RELAXED); }
+
 void capp_give_turn(struct tcpsim_channel *channel) {
+    __atomic_store_n(&channel->host_idle, 0, __ATOMIC_RELAXED);
     __atomic_store_n(&channel->turn, TCPSIM_TURN_APP, __ATOMIC_SEQ_CST);
     if (__atomic_load_n(&channel->app_sleeping, __ATOMIC_SEQ_CST)) futex(&channel->turn, FUTEX_WAKE, 1, NULL);
 }

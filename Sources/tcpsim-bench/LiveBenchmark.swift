@@ -82,6 +82,7 @@ enum LiveBenchmark {
         var application: CApplication?
         if let cApp {
             application = CApplication(image: cApp, device: live.device)
+            application?.realTime = true
             do { try application?.start() } catch { print("live (\(name)): \(error)"); return }
         }
         defer { application?.stop() }

@@ -140,6 +140,7 @@ struct DeviceCommand: ParsableCommand {
         }
         defer { device.close() }
         let application = try cApp.map { try startCApp($0.image, on: device.device) }
+        application?.realTime = true
         defer { application?.stop() }
         let emit: (String) -> Void = { line in
             print(line)

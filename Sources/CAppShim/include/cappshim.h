@@ -22,6 +22,9 @@ pid_t capp_spawn(const char *path, int channel_fd, int output_fd);
 /// Creates a pipe for the child's output; the read end is non-blocking and close-on-exec. 0 or -1 with errno.
 int capp_output_pipe(int fds[2]);
 
+/// Tells the application that no task will run soon (it stops spinning and sleeps).
+void capp_set_idle(struct tcpsim_channel *channel);
+
 /// Hands the turn to the application and wakes it if it sleeps.
 void capp_give_turn(struct tcpsim_channel *channel);
 

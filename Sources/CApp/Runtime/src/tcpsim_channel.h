@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #define TCPSIM_CHANNEL_MAGIC 0x74637073u /* "tcps" */
-#define TCPSIM_CHANNEL_VERSION 2u
+#define TCPSIM_CHANNEL_VERSION 3u
 #define TCPSIM_CHANNEL_DATA_MAX (1u << 20)
 /* The environment variable naming the channel's file descriptor in the application. */
 #define TCPSIM_CHANNEL_ENV "TCPSIM_CHANNEL_FD"
@@ -123,6 +123,7 @@ struct tcpsim_channel {
     uint32_t host_sleeping; /* atomic; tcpsim waits on `turn` with futex */
     uint32_t app_sleeping;  /* atomic; the application waits on `turn` with futex */
     uint32_t output_pending; /* the application wrote to its standard output or error since tcpsim last read */
+    uint32_t host_idle;      /* atomic; no task will run soon (all blocked): the application sleeps instead of spinning */
     /* request */
     int32_t op;
     int32_t task;
