@@ -26,9 +26,9 @@ let package = Package(
         .target(name: "TCPCore", dependencies: ["TCPWire", "SimClock", "IPConfig"], swiftSettings: optimize),
         .target(name: "TCPSockets", dependencies: ["TCPCore"], swiftSettings: optimize),
         .target(name: "Devices", dependencies: ["TCPWire", "SimClock"], swiftSettings: optimize),
-        .target(name: "Simulation", dependencies: ["TCPSockets", "Devices"], swiftSettings: [.swiftLanguageMode(.v5)] + optimize),
+        .target(name: "Simulation", dependencies: ["TCPSockets", "Devices"], swiftSettings: optimize),
         .target(name: "Scenario", dependencies: ["TCPWire", "SimClock"], swiftSettings: optimize),
-        .target(name: "ScenarioRunner", dependencies: ["Scenario", "Simulation", "SimClock", "TCPCore", "TCPSockets"], swiftSettings: [.swiftLanguageMode(.v5)] + optimize),
+        .target(name: "ScenarioRunner", dependencies: ["Scenario", "Simulation", "SimClock", "TCPCore", "TCPSockets"], swiftSettings: optimize),
         // OS adapters.
         .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
         .target(name: "PcapIO", dependencies: ["CPcap", "Devices", "SimClock"]),
@@ -36,13 +36,11 @@ let package = Package(
         .target(name: "CAppShim"),
         .target(name: "CApp", dependencies: ["CAppShim", "Simulation", "IPConfig", "TCPSockets", "TCPWire", "SimClock"],
                 resources: [.copy("Runtime")], swiftSettings: optimize),
-        .target(name: "Stepper", dependencies: ["Simulation", "Scenario", "ScenarioRunner", "Replay", "IPConfig", "TCPCore", "TCPSockets", "SimClock"],
-                swiftSettings: [.swiftLanguageMode(.v5)]),
+        .target(name: "Stepper", dependencies: ["Simulation", "Scenario", "ScenarioRunner", "Replay", "IPConfig", "TCPCore", "TCPSockets", "SimClock"]),
         .target(name: "ReplayTesting", dependencies: ["Replay", "IPConfig"]),
-        .target(name: "Replay", dependencies: ["PcapIO", "Simulation", "Scenario", "ScenarioRunner", "IPConfig", "Devices", "TCPWire", "SimClock"],
-                swiftSettings: [.swiftLanguageMode(.v5)]),
+        .target(name: "Replay", dependencies: ["PcapIO", "Simulation", "Scenario", "ScenarioRunner", "IPConfig", "Devices", "TCPWire", "SimClock"]),
         .target(name: "LiveDevice", dependencies: ["CTun", "Simulation", "PcapIO", "IPConfig", "Devices", "TCPWire"],
-                swiftSettings: [.swiftLanguageMode(.v5)] + optimize),
+                swiftSettings: optimize),
         // Command line and benchmarks.
         .executableTarget(
             name: "tcpsim",

@@ -63,6 +63,11 @@ extension CApplication {
             return await notifyWait(task, clearOnEntry: UInt32(truncatingIfNeeded: request.a0),
                                     clearOnExit: UInt32(truncatingIfNeeded: request.a1), ticks: request.a2)
         case TCPSIM_OP_QUEUE_CREATE:
+            // Storage beyond what a device could allocate fails as pvPortMalloc() would: NULL.
+            let storage = request.a0.multipliedReportingOverflow(by: max(1, request.a1))
+            guard request.a0 > 0, request.a1 >= 0, !storage.overflow, storage.partialValue <= Self.queueStorageLimit else {
+                return CReply(0)
+            }
             let id = newObjectID()
             queues[id] = CQueue(kind: CQueue.Kind(rawValue: request.a2) ?? .queue, length: Int(clamping: request.a0),
                                 itemSize: Int(clamping: max(0, request.a1)), initialCount: Int(clamping: request.a3))
@@ -116,7 +121,7 @@ extension CApplication {
         case TCPSIM_OP_IP_ADDRESS: return addressConfiguration()
         case TCPSIM_OP_RANDOM: return CReply(Int64(UInt32(truncatingIfNeeded: random.next())))
         case TCPSIM_OP_UNSUPPORTED:
-            fail("app called \(String(decoding: request.data, as: UTF8.self)) in task \"\(task.name)\" at t=\(network.now), which tcpsim does not model")
+            fail("app called \(String(decoding: request.data, as: UTF8.self)) in task \"\(task.name)\" at \(timeText), which tcpsim does not model")
             return CReply()
         default:
             if let reply = await handleSocket(request, op: op, from: task) { return reply }
@@ -125,6 +130,9 @@ extension CApplication {
         }
     }
 
+    static let taskLimit = 10_000
+    static let queueStorageLimit: Int64 = 64 << 20
+
     private func target(_ id: Int64, _ task: CTask) -> CTask? {
         id < 0 ? task : tasks[Int32(truncatingIfNeeded: id)]
     }
@@ -132,6 +140,11 @@ extension CApplication {
     // MARK: - Tasks
 
     private func createTask(_ request: CRequest, from creator: CTask) -> CReply {
+        // As a device's heap would, the kernel refuses tasks beyond a bound (an app creating tasks in a loop).
+        guard tasks.count < Self.taskLimit else {
+            device.log("xTaskCreate(\"\(String(decoding: request.data, as: UTF8.self))\") refused: \(Self.taskLimit) tasks exist")
+            return CReply(0)
+        }
         let id = nextTaskID
         nextTaskID += 1
         let name = String(decoding: request.data, as: UTF8.self)

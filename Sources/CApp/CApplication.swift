@@ -180,7 +180,7 @@ public final class CApplication: ExternalApp, @unchecked Sendable {
             }
             task.callsWithoutBlocking += 1
             if task.callsWithoutBlocking > livelockCallLimit {
-                fail("livelock at t=\(network.now): task \"\(task.name)\" made \(livelockCallLimit) calls (the last: \(CRequestName.name(of: request.op))) without blocking; virtual time cannot advance")
+                fail("livelock at \(timeText): task \"\(task.name)\" made \(livelockCallLimit) calls (the last: \(CRequestName.name(of: request.op))) without blocking; virtual time cannot advance")
                 return
             }
             reply = await handle(request, from: task)
@@ -215,13 +215,13 @@ public final class CApplication: ExternalApp, @unchecked Sendable {
         guard failure == nil else { return }
         failure = message
         flushOutput(final: true)
-        device.log("app stopped: \(message)")
+        device.log(message)
         network.halt(message)
         process?.stop()
     }
 
     private func crashReport(_ stop: CAppStop, running task: CTask) -> String {
-        let time = "t=\(network.now)"
+        let time = timeText
         guard let fault = process?.fault else {
             switch stop {
             case .busy(let milliseconds):
@@ -246,7 +246,7 @@ public final class CApplication: ExternalApp, @unchecked Sendable {
         case TCPSIM_FAULT_ASSERT:
             return "app assertion failed: \(fault.text) in task \"\(name)\" at \(time)"
         default:
-            return "app stopped: \(fault.text) at \(time)"
+            return "app error: \(fault.text) at \(time)"
         }
     }
 
@@ -257,6 +257,9 @@ public final class CApplication: ExternalApp, @unchecked Sendable {
         let name = (task ?? running).map { "[\($0.name)] " } ?? ""
         for line in process.readOutputLines(final: final) { device.log(name + line) }
     }
+
+    /// `t=12.034000 s`, for reports.
+    var timeText: String { "t=\(network.now) s" }
 
     // MARK: - Ticks
 

@@ -136,7 +136,7 @@ struct InferredAction {
 }
 
 /// Runs the model as the device against the capture's peers in virtual time.
-final class ReplayEngine {
+final class ReplayEngine: @unchecked Sendable {
     let capture: Capture
     let conversations: Conversations
     let settings: ReplaySettings

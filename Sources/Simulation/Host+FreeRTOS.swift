@@ -91,7 +91,7 @@ extension Host {
     }
 
     /// Runs `attempt`; with no result, waits for events on `sockets` up to `time`; `nil` on timeout.
-    private func waitFreeRTOS<T>(
+    private func waitFreeRTOS<T: Sendable>(
         _ call: String, on sockets: [SocketID], time: BlockTime, _ attempt: @escaping () -> T?
     ) async -> T? {
         if let value = performing(attempt) { return value }

@@ -212,7 +212,7 @@ public final class Host: @unchecked Sendable {
 
     /// Runs `attempt` now; if it has no result yet, suspends until an event on `socket` lets it complete or
     /// `timeout` passes. `attempt` returns nil for "not yet".
-    func block<T>(
+    func block<T: Sendable>(
         _ call: String, on socket: SocketID, timeout: SimDuration?,
         _ attempt: @escaping () throws -> T?
     ) async throws -> T {
@@ -220,7 +220,7 @@ public final class Host: @unchecked Sendable {
     }
 
     /// As `block(_:on:timeout:_:)`, woken by events on any of `sockets` (select).
-    func block<T>(
+    func block<T: Sendable>(
         _ call: String, on sockets: [SocketID], timeout: SimDuration?,
         _ attempt: @escaping () throws -> T?
     ) async throws -> T {

@@ -6,7 +6,7 @@ import TCPWire
 
 /// Two hosts exchange `size` bytes in each direction at once over one connection, then close; used by the
 /// tests (byte-exact transfer under loss, duplication and reordering) and by the benchmark.
-public final class BulkTransferScenario {
+public final class BulkTransferScenario: @unchecked Sendable {
     public let network: Network
     public let client: Host
     public let server: Host
@@ -83,7 +83,7 @@ public final class BulkTransferScenario {
     /// both directions are done.
     private func exchange(
         on host: Host, _ socket: SocketID, sending data: [UInt8], handlers: Bool,
-        received: @escaping ([UInt8]) -> Void
+        received: @escaping @Sendable ([UInt8]) -> Void
     ) async throws {
         let done = Countdown(2) { try? host.close(socket) }
         if handlers {

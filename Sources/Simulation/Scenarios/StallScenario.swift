@@ -10,7 +10,7 @@ import TCPWire
 ///
 /// C1 connects to 3301 and exchanges a line; 1 s later the release request arrives on port 80; C1's app
 /// never closes; C2 tries to connect every 2 s, its first attempt 100 ms after the release request.
-public final class StallScenario {
+public final class StallScenario: @unchecked Sendable {
     public static let deviceAddress = IPv4Address(192, 0, 2, 2)
     public static let hostAddress = IPv4Address(192, 0, 2, 1)
     public static let port: UInt16 = 3301

@@ -300,6 +300,11 @@ static QueueHandle_t queue_create( UBaseType_t length, UBaseType_t item_size, ui
     queue->type = type;
     queue->id = tcpsim_call( TCPSIM_OP_QUEUE_CREATE, length, item_size, kind,
                              kind == QUEUE_KIND_MUTEX || kind == QUEUE_KIND_RECURSIVE ? 1 : ( int64_t ) initial, 0, NULL, 0, NULL );
+    if( queue->id <= 0 )
+    {
+        free( queue );
+        return NULL;
+    }
     return queue;
 }
 

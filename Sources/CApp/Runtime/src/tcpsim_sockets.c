@@ -576,17 +576,111 @@ const char * FreeRTOS_inet_ntoa( uint32_t ulIPAddress, char * pcBuffer )
     return FreeRTOS_inet_ntop4( &ulIPAddress, pcBuffer, 16 );
 }
 
-BaseType_t FreeRTOS_inet_pton6( const char * pcSource, void * pvDestination ) { ( void ) pcSource; ( void ) pvDestination; return pdFAIL; }
-const char * FreeRTOS_inet_ntop6( const void * pvSource, char * pcDestination, socklen_t uxSize ) { ( void ) pvSource; ( void ) pcDestination; ( void ) uxSize; return NULL; }
+/* Text to a 16-byte address: eight groups of 1-4 hex digits, one "::" for a run of zero groups (no dotted-quad tail). */
+BaseType_t FreeRTOS_inet_pton6( const char * pcSource, void * pvDestination )
+{
+    uint16_t groups[ 8 ];
+    int count = 0, gap = -1;
+    const char * p = pcSource;
+    if( !p ) return pdFAIL;
+    if( p[ 0 ] == ':' )
+    {
+        if( p[ 1 ] != ':' ) return pdFAIL;
+        gap = 0;
+        p += 2;
+    }
+    while( *p != '\0' )
+    {
+        unsigned value = 0;
+        int digits = 0;
+        for( ;; p++ )
+        {
+            int digit = ( *p >= '0' && *p <= '9' ) ? *p - '0' : ( *p >= 'a' && *p <= 'f' ) ? *p - 'a' + 10 :
+                        ( *p >= 'A' && *p <= 'F' ) ? *p - 'A' + 10 : -1;
+            if( digit < 0 ) break;
+            value = value * 16 + ( unsigned ) digit;
+            if( ++digits > 4 ) return pdFAIL;
+        }
+        if( digits == 0 || count == 8 ) return pdFAIL;
+        groups[ count++ ] = ( uint16_t ) value;
+        if( *p == '\0' ) break;
+        if( *p++ != ':' ) return pdFAIL;
+        if( *p == ':' )
+        {
+            if( gap >= 0 ) return pdFAIL;
+            gap = count;
+            p++;
+        }
+        else if( *p == '\0' ) return pdFAIL;
+    }
+    if( gap < 0 ? count != 8 : count > 7 ) return pdFAIL;
+    uint8_t * bytes = pvDestination;
+    int zeros = 8 - count;
+    for( int i = 0, g = 0; i < 8; i++ )
+    {
+        uint16_t value = ( gap >= 0 && i >= gap && i < gap + zeros ) ? 0 : groups[ g++ ];
+        bytes[ 2 * i ] = ( uint8_t ) ( value >> 8 );
+        bytes[ 2 * i + 1 ] = ( uint8_t ) value;
+    }
+    return pdPASS;
+}
+
+/* A 16-byte address as text, as RFC 5952 writes it: lower case, no leading zeros, the longest run of two or more
+ * zero groups as "::". NULL when uxSize is too small. */
+const char * FreeRTOS_inet_ntop6( const void * pvSource, char * pcDestination, socklen_t uxSize )
+{
+    const uint8_t * bytes = pvSource;
+    uint16_t groups[ 8 ];
+    int best = -1, bestLength = 1;
+    for( int i = 0; i < 8; i++ ) groups[ i ] = ( uint16_t ) ( ( bytes[ 2 * i ] << 8 ) | bytes[ 2 * i + 1 ] );
+    for( int i = 0; i < 8; )
+    {
+        int j = i;
+        while( j < 8 && groups[ j ] == 0 ) j++;
+        if( j - i > bestLength )
+        {
+            best = i;
+            bestLength = j - i;
+        }
+        i = j > i ? j : i + 1;
+    }
+    char text[ 40 ];
+    size_t length = 0;
+    for( int i = 0; i < 8; i++ )
+    {
+        if( i == best )
+        {
+            text[ length++ ] = ':';
+            if( i == 0 ) text[ length++ ] = ':';
+            i += bestLength - 1;
+            continue;
+        }
+        length += ( size_t ) snprintf( text + length, sizeof( text ) - length, i < 7 ? "%x:" : "%x", groups[ i ] );
+    }
+    text[ length ] = '\0';
+    if( length >= uxSize ) return NULL;
+    memcpy( pcDestination, text, length + 1 );
+    return pcDestination;
+}
 
 BaseType_t FreeRTOS_inet_pton( BaseType_t xAddressFamily, const char * pcSource, void * pvDestination )
 {
-    return xAddressFamily == FREERTOS_AF_INET ? FreeRTOS_inet_pton4( pcSource, pvDestination ) : FreeRTOS_inet_pton6( pcSource, pvDestination );
+    switch( xAddressFamily )
+    {
+        case FREERTOS_AF_INET: return FreeRTOS_inet_pton4( pcSource, pvDestination );
+        case FREERTOS_AF_INET6: return FreeRTOS_inet_pton6( pcSource, pvDestination );
+        default: return -pdFREERTOS_ERRNO_EAFNOSUPPORT;
+    }
 }
 
 const char * FreeRTOS_inet_ntop( BaseType_t xAddressFamily, const void * pvSource, char * pcDestination, socklen_t uxSize )
 {
-    return xAddressFamily == FREERTOS_AF_INET ? FreeRTOS_inet_ntop4( pvSource, pcDestination, uxSize ) : FreeRTOS_inet_ntop6( pvSource, pcDestination, uxSize );
+    switch( xAddressFamily )
+    {
+        case FREERTOS_AF_INET: return FreeRTOS_inet_ntop4( pvSource, pcDestination, uxSize );
+        case FREERTOS_AF_INET6: return FreeRTOS_inet_ntop6( pvSource, pcDestination, uxSize );
+        default: return NULL;
+    }
 }
 
 BaseType_t FreeRTOS_EUI48_pton( const char * pcSource, uint8_t * pucTarget )
