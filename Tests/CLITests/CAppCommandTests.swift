@@ -128,3 +128,41 @@ struct CAppCommandTests {
         #expect(result.error.contains("needs.pkt: --device_app=c:7 needs a C application: tcpsim run needs.pkt --c-app PROGRAM"))
     }
 }
+
+/// A user's crash is not tcpsim's: `Fixtures/apps/crash` built with each failure, run by `tcpsim run`.
+@Suite("C application failures")
+struct CAppFailureTests {
+    @Test(arguments: [
+        ("CRASH_NULL", #"app crashed: SIGSEGV at address 0x8 in task "Listener" at t=0.010000 s"#),
+        ("CRASH_ASSERT", #"app assertion failed: configASSERT( 0 ) failed at "#),
+        ("CRASH_STACK", #"app crashed: stack overflow (SIGSEGV in the guard page) in task "Recurse" at t=0.010000 s"#),
+        ("CRASH_BUSY", #"app busy: task "Spinner" ran "#),
+        ("CRASH_POLL", #"livelock at t=0.000000 s: task "Poller" made 1000000 calls (the last: FreeRTOS_recv) without blocking"#),
+        ("CRASH_RETURN", #"app error: task "Returner" returned from its function"#),
+    ])
+    func theRunStopsWithOneLineAndKeepsTheTraceAndCapture(variant: String, message: String) throws {
+        let directory = try CLI.temporaryDirectory()
+        let program = try CAppCommandTests.build("crash", in: directory, ["-D", variant])
+        let trace = directory.appendingPathComponent("run.trace").path
+        let pcap = directory.appendingPathComponent("run.pcap").path
+        let result = try CLI.run(["run", "Fixtures/apps/crash/check.pkt", "--c-app", program, "--trace", trace, "--pcap", pcap],
+                                 in: CAppCommandTests.root)
+        #expect(result.status == 1)
+        #expect(result.error.hasPrefix(message), "\(result.error)")
+        #expect(result.error.split(separator: "\n").count == 1)
+        // The trace up to the failure is written, ending with the report; the capture file is valid.
+        let lines = try String(contentsOfFile: trace, encoding: .utf8).split(separator: "\n")
+        #expect(lines.last?.contains(message) == true)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: pcap)).count >= 24)
+        // Nothing of the application is left running.
+        let leftover = try CLI.runProgram("/usr/bin/pgrep", ["-f", program])
+        #expect(leftover.output.isEmpty)
+    }
+
+    @Test func withoutAFailureTheSameScriptPasses() throws {
+        let directory = try CLI.temporaryDirectory()
+        let program = try CAppCommandTests.build("crash", in: directory)
+        let result = try CLI.run(["run", "Fixtures/apps/crash/check.pkt", "--c-app", program], in: CAppCommandTests.root)
+        #expect(result.status == 0, "\(result.error)")
+    }
+}
