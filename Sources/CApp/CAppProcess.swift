@@ -136,10 +136,12 @@ final class CAppProcess {
             let cpu = capp_child_cpu_ns(pid)
             if cpuStart < 0 { cpuStart = cpu - 100_000_000 }
             if cpu >= 0 && cpu - cpuStart >= cpuLimitNanoseconds {
+                collectOutputBeforeKill()
                 kill()
                 throw .busy(milliseconds: (cpu - cpuStart) / 1_000_000)
             }
             if capp_monotonic_ns() - start >= wallLimitNanoseconds {
+                collectOutputBeforeKill()
                 kill()
                 throw .hung(seconds: wallLimitNanoseconds / 1_000_000_000)
             }
@@ -196,6 +198,14 @@ final class CAppProcess {
             if capp_wait_exit(pid, 200_000_000, &status) == 1 { return }
         }
         _ = capp_kill(pid)
+    }
+
+    /// Asks the spinning application to flush what it printed (SIGUSR1) and takes it, before SIGKILL.
+    private func collectOutputBeforeKill() {
+        _ = Glibc.kill(pid, SIGUSR1)
+        var pause = timespec(tv_sec: 0, tv_nsec: 50_000_000)
+        nanosleep(&pause, nil)
+        drainOutput()
     }
 
     private func kill() {

@@ -26,7 +26,8 @@ extension CApplication {
         case TCPSIM_OP_PRIORITY_GET: return CReply(Int64(target(request.a0, task)?.priority ?? 0))
         case TCPSIM_OP_PRIORITY_SET:
             guard let other = target(request.a0, task) else { return CReply() }
-            other.priority = Int(request.a1)
+            other.basePriority = Int(request.a1)
+            updateInheritedPriority(other)
             if other !== task, other.priority > task.priority { preemptionPending = true }
             if other === task, readyTasks.contains(where: { $0.priority > task.priority }) { preemptionPending = true }
             return CReply()
@@ -54,8 +55,8 @@ extension CApplication {
             release(task)
             return CReply()
         case TCPSIM_OP_TASK_COUNT:
-            // The idle task counts too.
-            return CReply(Int64(tasks.values.filter { $0.id != 0 && !$0.deleted }.count + 1))
+            // The idle task counts too, and so do tasks that deleted themselves until the idle task has run.
+            return CReply(Int64(tasks.values.filter { $0.id != 0 && !$0.deleted }.count + 1 + awaitingCleanup))
         case TCPSIM_OP_TASK_STATE: return CReply(taskState(target(request.a0, task), running: task))
         case TCPSIM_OP_NOTIFY: return notify(request, from: task)
         case TCPSIM_OP_NOTIFY_TAKE: return await notifyTake(task, clearOnExit: request.a0 != 0, ticks: request.a1)
@@ -152,7 +153,7 @@ extension CApplication {
         tasks[id] = task
         if request.a2 == 0 { device.log("xTaskCreate(\"\(name)\", priority \(request.a0)) = task \(id)") }
         network.startTask(name) { [self] in await run(task) }
-        if schedulerStarted, task.priority > creator.priority { preemptionPending = true }
+        if schedulerStarted, task.priority > creator.priority { preemptBeforeNextRequest = true }
         return CReply(Int64(id))
     }
 
@@ -161,7 +162,11 @@ extension CApplication {
         task.deleted = true
         readyTasks.removeAll { $0 === task }
         device.log("vTaskDelete(\"\(task.name)\")")
-        if task === caller { release(task) }
+        if task === caller {
+            // FreeRTOS frees a task that deleted itself in the idle task, and counts it until then.
+            awaitingCleanup += 1
+            release(task)
+        }
         return CReply()
     }
 
@@ -169,7 +174,7 @@ extension CApplication {
         guard let task, !task.deleted else { return 4 }  // eDeleted
         if task === caller { return 0 }  // eRunning
         if task.suspended { return 3 }  // eSuspended
-        return readyTasks.contains { $0 === task } ? 1 : 2  // eReady, eBlocked
+        return !task.started || readyTasks.contains { $0 === task } ? 1 : 2  // eReady, eBlocked
     }
 
     private func delay(_ task: CTask, untilTick wakeTick: Int64) async {
@@ -255,6 +260,7 @@ extension CApplication {
                     if queue.recursion > 0 { return CReply(pdPASS) }
                     queue.holder = nil
                     queue.count = 1
+                    updateInheritedPriority(task)
                     wakeBest(&queue.receivers)
                     return CReply(pdPASS)
                 }
@@ -311,9 +317,27 @@ extension CApplication {
                 return CReply(pdPASS, data: first)
             }
             guard request.a1 != 0, end.map({ $0 > network.now }) ?? true else { return CReply(pdFAIL) }  // errQUEUE_EMPTY
-            if case .timeout = await wait(task, until: end, { queue.receivers.append($0) }) { return CReply(pdFAIL) }
+            // FreeRTOS: xTaskPriorityInherit(): the holder of a mutex runs at the priority of its best waiter.
+            let holder = queue.holder
+            let wake = await wait(task, until: end) { waiter in
+                queue.receivers.append(waiter)
+                if let holder { updateInheritedPriority(holder) }
+            }
+            if case .timeout = wake {
+                if let holder { updateInheritedPriority(holder) }  // xTaskPriorityDisinheritAfterTimeout()
+                return CReply(pdFAIL)
+            }
         }
         return CReply(pdFAIL)
+    }
+
+    /// A task's priority: its own, raised to that of the best task waiting for a mutex it holds.
+    func updateInheritedPriority(_ task: CTask) {
+        var priority = task.basePriority
+        for queue in queues.values where queue.holder === task {
+            for waiter in queue.receivers.all() { priority = max(priority, waiter.task.priority) }
+        }
+        task.priority = priority
     }
 
     private func wakeBest(_ list: inout CWaitList) {

@@ -111,7 +111,8 @@ extension CApplication {
         case TCPSIM_QUERY_CONNSTATUS: return CReply(Int64(device.FreeRTOS_connstatus(socket)))
         case TCPSIM_QUERY_IS_CONNECTED: return CReply(Int64(device.FreeRTOS_issocketconnected(socket)))
         case TCPSIM_QUERY_TX_SPACE:
-            return CReply(Int64(connection?.sendSpace ?? device.stack.parameters.sendBufferSize))
+            // Before its stream exists FreeRTOS reports the socket's uxTxStreamSize.
+            return CReply(Int64(connection?.sendSpace ?? device.stack.rtosSendBufferSize(of: socket)))
         case TCPSIM_QUERY_TX_SIZE: return CReply(Int64(connection?.sendBuffer.count ?? 0))
         case TCPSIM_QUERY_RX_SIZE: return CReply(Int64(connection?.readableCount ?? 0))
         case TCPSIM_QUERY_MSS: return CReply(Int64(connection.map { $0.send.maximumSegmentSize } ?? device.stack.parameters.mss))

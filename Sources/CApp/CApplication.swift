@@ -12,6 +12,11 @@ final class CTask: @unchecked Sendable {
     var priority: Int
     /// Creation order: ties between equally ready tasks of one priority go by when they became ready.
     let order: Int
+    /// The priority the application set; `priority` is higher while the task holds a mutex a higher-priority
+    /// task waits for (priority inheritance).
+    var basePriority: Int
+    /// Whether it has asked for the CPU yet (a task created but not yet run is ready).
+    var started = false
     let kind: Int64
     var deleted = false
     var suspended = false
@@ -28,6 +33,7 @@ final class CTask: @unchecked Sendable {
         self.id = id
         self.name = name
         self.priority = priority
+        basePriority = priority
         self.order = order
         self.kind = kind
     }
@@ -51,10 +57,11 @@ public final class CApplication: ExternalApp, @unchecked Sendable {
     var readyTasks: [CTask] = []
     private var grantScheduled = false
     var preemptionPending = false
+    var preemptBeforeNextRequest = false
     /// Why the application stopped the run (crash, assertion, busy loop…), as the one-line report.
     public private(set) var failure: String?
     /// Calls without blocking after which a task is reported as a livelock.
-    public var livelockCallLimit = 1_000_000
+    public var livelockCallLimit = 100_000
     /// In a live run the application sleeps when every task is blocked (the next event is a real packet or
     /// timer, far away in wall-clock terms); in virtual time it keeps spinning, as the next event comes at once.
     public var realTime = false
@@ -67,6 +74,8 @@ public final class CApplication: ExternalApp, @unchecked Sendable {
     var socketSets: [Int64: FreeRTOSSocketSet] = [:]
     var nextObjectID: Int64 = 1
     var dueTimers: [Int64] = []
+    /// Tasks that deleted themselves and that the idle task has not freed yet.
+    var awaitingCleanup = 0
     var timerTaskWaiter: CWaiter?
     // The IP task: the network-up hook.
     var ipInitialised = false
@@ -124,8 +133,9 @@ public final class CApplication: ExternalApp, @unchecked Sendable {
         flushOutput(from: task)
         if !readyTasks.isEmpty {
             scheduleGrant()
-        } else if realTime, !network.hasQueuedTasks {
-            process?.hintIdle()
+        } else if !network.hasQueuedTasks {
+            awaitingCleanup = 0  // nothing else can run: the idle task runs and frees deleted tasks
+            if realTime { process?.hintIdle() }
         }
     }
 
@@ -162,6 +172,7 @@ public final class CApplication: ExternalApp, @unchecked Sendable {
     // MARK: - Tasks
 
     func run(_ task: CTask) async {
+        task.started = true
         await acquire(task)
         var reply = CReply()
         var first = task.id == 0
@@ -174,14 +185,21 @@ public final class CApplication: ExternalApp, @unchecked Sendable {
                 return
             }
             first = false
+            flushOutput(from: task)  // what it printed before this call goes before the call in the trace
             guard request.task == task.id else {
                 fail("app protocol error: task #\(request.task) answered while task \"\(task.name)\" ran")
                 return
             }
             task.callsWithoutBlocking += 1
             if task.callsWithoutBlocking > livelockCallLimit {
-                fail("livelock at \(timeText): task \"\(task.name)\" made \(livelockCallLimit) calls (the last: \(CRequestName.name(of: request.op))) without blocking; virtual time cannot advance")
+                fail("app livelock at \(timeText): task \"\(task.name)\" made \(livelockCallLimit) calls (the last: \(CRequestName.name(of: request.op))) without blocking; virtual time cannot advance")
                 return
+            }
+            // A task created with a higher priority runs now: its creator's next call waits (the application
+            // knows the new task's handle only once xTaskCreate() has returned).
+            if preemptBeforeNextRequest, !task.deleted, failure == nil {
+                preemptBeforeNextRequest = false
+                await yield(task)
             }
             reply = await handle(request, from: task)
             if preemptionPending, !task.deleted, failure == nil {

@@ -311,19 +311,30 @@ extension TCPStack {
             connections[id]?.tcb.setReceiveLimitsFreeRTOS(little: little, enough: enough, rxWindow: nil, txWindow: nil)
         case .sendBuffer(let size):
             guard !hasStreams, size > 0 else { return FreeRTOSErrno.EINVAL.returnValue }
-            sockets[id]?.rtos.sendBufferSize = size
+            sockets[id]?.rtos.sendBufferSize = roundedSendBuffer(size)
         case .receiveBuffer(let size):
             guard !hasStreams, size > 0 else { return FreeRTOSErrno.EINVAL.returnValue }
             sockets[id]?.rtos.receiveBufferSize = size
         case .windowProperties(let txBuffer, let txWindow, let rxBuffer, let rxWindow):
             guard !hasStreams, txBuffer > 0, rxBuffer > 0 else { return FreeRTOSErrno.EINVAL.returnValue }
-            sockets[id]?.rtos.sendBufferSize = txBuffer
+            sockets[id]?.rtos.sendBufferSize = roundedSendBuffer(txBuffer)
             sockets[id]?.rtos.receiveBufferSize = rxBuffer
             // Window sizes in MSS, taken without validation (FreeRTOS_setsockopt()).
             sockets[id]?.rtos.receiveWindowSegments = max(1, rxWindow)
             sockets[id]?.rtos.sendWindowSegments = max(1, txWindow)
         }
         return 0
+    }
+
+    /// FreeRTOS: prvSockopt_so_buffer(): a send buffer size is rounded up to a whole number of MSS.
+    private func roundedSendBuffer(_ size: Int) -> Int {
+        let mss = max(1, parameters.mss)
+        return (size + mss - 1) / mss * mss
+    }
+
+    /// The send buffer a connection of this socket gets (`uxTxStreamSize`): its own setting or the default.
+    public func rtosSendBufferSize(of id: SocketID) -> Int {
+        sockets[id]?.rtos.sendBufferSize ?? parameters.sendBufferSize
     }
 
     // MARK: - Status

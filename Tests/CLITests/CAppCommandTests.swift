@@ -96,6 +96,32 @@ struct CAppCommandTests {
         #expect(alone.error.contains("built by `tcpsim cc`"))
     }
 
+    @Test func theCTerminalServerReplaysTheReferenceCapturesLikeTheSwiftModel() throws {
+        let directory = try CLI.temporaryDirectory()
+        let program = try Self.build("terminal-server", in: directory)
+        for (capture, summary) in [("S1-basic", "4/4 device segments match"), ("S2-device-close", "12/12 device segments match")] {
+            let c = try CLI.run(["replay", "pcaps/\(capture).pcap", "--c-app", program], in: Self.root)
+            #expect(c.status == 0, "\(c.error)")
+            #expect(c.output.contains(summary), "\(c.output)")
+            let swift = try CLI.run(["replay", "pcaps/\(capture).pcap", "--config", "Fixtures/configs/terminal-server.h",
+                                     "--app", "terminal-server"], in: Self.root)
+            #expect(swift.output.contains(summary))
+        }
+    }
+
+    @Test func theStepperWalksTheCAppsStall() throws {
+        let directory = try CLI.temporaryDirectory()
+        let program = try Self.build("terminal-server", in: directory)
+        let commands = directory.appendingPathComponent("commands")
+        try "until state 3 eCLOSE_WAIT\n".write(to: commands, atomically: true, encoding: .utf8)
+        let result = try CLI.run(["step", "stall", "--c-app", program, "--plain", "--commands", commands.path, "--width", "120"])
+        #expect(result.status == 0, "\(result.error)")
+        #expect(result.output.contains("state 3 eCLOSE_WAIT at event"))
+        #expect(result.output.contains("41.998000  device     #3 eFIN_WAIT_1 → eCLOSE_WAIT"))
+        #expect(result.output.contains("device #3 port 3301 -> 192.0.2.1."))
+        #expect(result.output.contains("hang protection"))
+    }
+
     @Test func compilerErrorsAreTheCompilersOwn() throws {
         let directory = try CLI.temporaryDirectory()
         try "#include \"FreeRTOS.h\"\nint main( void ) { return undeclared_name; }\n"
@@ -137,7 +163,7 @@ struct CAppFailureTests {
         ("CRASH_ASSERT", #"app assertion failed: configASSERT( 0 ) failed at "#),
         ("CRASH_STACK", #"app crashed: stack overflow (SIGSEGV in the guard page) in task "Recurse" at t=0.010000 s"#),
         ("CRASH_BUSY", #"app busy: task "Spinner" ran "#),
-        ("CRASH_POLL", #"livelock at t=0.000000 s: task "Poller" made 1000000 calls (the last: FreeRTOS_recv) without blocking"#),
+        ("CRASH_POLL", #"app livelock at t=0.000000 s: task "Poller" made 100000 calls (the last: FreeRTOS_recv) without blocking"#),
         ("CRASH_RETURN", #"app error: task "Returner" returned from its function"#),
     ])
     func theRunStopsWithOneLineAndKeepsTheTraceAndCapture(variant: String, message: String) throws {

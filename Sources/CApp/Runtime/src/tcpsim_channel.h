@@ -83,7 +83,7 @@ enum tcpsim_op {
     TCPSIM_OP_SOCKET,           /* a0 domain, a1 type, a2 protocol → ret id (-1 invalid) */
     TCPSIM_OP_BIND,             /* a0 socket, a1 port (host order) → ret */
     TCPSIM_OP_LISTEN,           /* a0 socket, a1 backlog → ret */
-    TCPSIM_OP_ACCEPT,           /* a0 socket → ret child id, 0 none, -1 invalid; ret2 remote address << 16 | port */
+    TCPSIM_OP_ACCEPT,           /* a0 socket → ret child id, -1 none (NULL), -2 invalid; ret2 remote address << 16 | port */
     TCPSIM_OP_CONNECT,          /* a0 socket, a1 address (host order), a2 port → ret */
     TCPSIM_OP_SEND,             /* a0 socket, a1 flags; data bytes → ret */
     TCPSIM_OP_RECV,             /* a0 socket, a1 length, a2 flags → ret; data bytes */

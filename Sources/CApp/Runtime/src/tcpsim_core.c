@@ -262,6 +262,13 @@ static void on_fatal_signal(int signal_number, siginfo_t *info, void *context) {
     raise(signal_number);
 }
 
+/* tcpsim asks a task that spins without FreeRTOS calls for its output before it stops the application. */
+static void on_flush_request(int signal_number) {
+    (void)signal_number;
+    fflush(stdout);
+    fflush(stderr);
+}
+
 /* ---- Start-up --------------------------------------------------------------------------------------- */
 
 __attribute__((constructor)) static void tcpsim_attach(void) {
@@ -304,6 +311,7 @@ __attribute__((constructor)) static void tcpsim_attach(void) {
     sigemptyset(&action.sa_mask);
     int fatal[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
     for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++) sigaction(fatal[i], &action, NULL);
+    signal(SIGUSR1, on_flush_request);
     /* Ctrl-C in a terminal reaches the whole process group: tcpsim decides when the application ends. */
     signal(SIGINT, SIG_IGN);
     signal(SIGPIPE, SIG_IGN);

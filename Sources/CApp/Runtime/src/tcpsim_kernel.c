@@ -1,5 +1,6 @@
 /* tcpsim: the FreeRTOS kernel API of the application, as requests to tcpsim, where tasks, queues, semaphores,
  * event groups and timers live and wait on the simulation's clock. Memory stays in the application. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,20 +54,66 @@ BaseType_t xTaskCreate( TaskFunction_t pxTaskCode, const char * const pcName, co
     return task ? pdPASS : errCOULD_NOT_ALLOCATE_REQUIRED_MEMORY;
 }
 
+/* The buffers of the static tasks that exist. tcpsim runs each task on a stack of its own, so a task created on the
+ * StaticTask_t or stack of a task that still exists runs here, while on a device the two would overwrite each other:
+ * that is reported in the trace. */
+struct static_task
+{
+    const void * tcb;
+    const void * stack;
+    struct tcpsim_task * task;
+};
+static struct static_task * static_tasks;
+static size_t static_task_count, static_task_capacity;
+
+static void static_task_check( const char * name, const void * tcb, const void * stack )
+{
+    for( size_t i = 0; i < static_task_count; i++ )
+    {
+        const struct static_task * other = &static_tasks[ i ];
+        if( other->tcb != tcb && other->stack != stack ) continue;
+        fprintf( stderr, "tcpsim: xTaskCreateStatic( \"%s\" ) is given the %s of task \"%s\", which still exists: on a device "
+                         "the two tasks would corrupt each other (tcpsim gives each its own)\n",
+                 name ? name : "", other->tcb == tcb ? ( other->stack == stack ? "StaticTask_t and stack" : "StaticTask_t" ) : "stack",
+                 tcpsim_task_name( other->task ) );
+    }
+}
+
+static void static_task_add( struct tcpsim_task * task, const void * tcb, const void * stack )
+{
+    if( static_task_count == static_task_capacity )
+    {
+        size_t capacity = static_task_capacity ? 2 * static_task_capacity : 16;
+        struct static_task * grown = realloc( static_tasks, capacity * sizeof( *grown ) );
+        if( !grown ) return;
+        static_tasks = grown;
+        static_task_capacity = capacity;
+    }
+    static_tasks[ static_task_count++ ] = ( struct static_task ) { tcb, stack, task };
+}
+
+static void static_task_remove( const struct tcpsim_task * task )
+{
+    for( size_t i = 0; i < static_task_count; i++ )
+        if( static_tasks[ i ].task == task ) static_tasks[ i-- ] = static_tasks[ --static_task_count ];
+}
+
 TaskHandle_t xTaskCreateStatic( TaskFunction_t pxTaskCode, const char * const pcName, const configSTACK_DEPTH_TYPE uxStackDepth,
                                 void * const pvParameters, UBaseType_t uxPriority, StackType_t * const puxStackBuffer,
                                 StaticTask_t * const pxTaskBuffer )
 {
     /* The task runs on a stack of tcpsim's (with a guard page): a 64-bit host needs more than the device. */
-    ( void ) puxStackBuffer;
-    ( void ) pxTaskBuffer;
-    return HANDLE( tcpsim_task_create( pxTaskCode, pvParameters, pcName, ( size_t ) uxStackDepth * sizeof( StackType_t ),
-                                       clamp_priority( uxPriority ), TCPSIM_TASK_APP ) );
+    static_task_check( pcName, pxTaskBuffer, puxStackBuffer );
+    struct tcpsim_task * task = tcpsim_task_create( pxTaskCode, pvParameters, pcName, ( size_t ) uxStackDepth * sizeof( StackType_t ),
+                                                    clamp_priority( uxPriority ), TCPSIM_TASK_APP );
+    if( task ) static_task_add( task, pxTaskBuffer, puxStackBuffer );
+    return HANDLE( task );
 }
 
 void vTaskDelete( TaskHandle_t xTaskToDelete )
 {
     struct tcpsim_task * task = xTaskToDelete ? TASK( xTaskToDelete ) : tcpsim_current_task();
+    static_task_remove( task );
     if( task == tcpsim_current_task() )
     {
         tcpsim_task_forget( task ); /* freed by the next task to run */

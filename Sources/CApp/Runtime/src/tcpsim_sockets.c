@@ -9,6 +9,8 @@
 #include "FreeRTOS_IP.h"
 #include "FreeRTOS_Sockets.h"
 #include "FreeRTOS_Routing.h"
+#include "FreeRTOS_ARP.h"
+#include "FreeRTOS_ND.h"
 #include "tcpsim_runtime.h"
 
 /* Handles: small numbers the application never dereferences, offset so that none is NULL. */
@@ -294,6 +296,14 @@ BaseType_t FreeRTOS_IPInit( const uint8_t ucIPAddress[ ipIP_ADDRESS_LENGTH_BYTES
     memcpy( data + 8, gateway, 4 );
     memcpy( data + 12, dns_server, 4 );
     memcpy( data + 16, mac_address, 6 );
+    /* As in V4's backward-compatible start-up, the single-interface API gets an interface and end-point of its own. */
+    if( !pxNetworkEndPoints )
+    {
+        static NetworkInterface_t interface;
+        static NetworkEndPoint_t endpoint;
+        FreeRTOS_FillEndPoint( pxFillInterfaceDescriptor( 0, &interface ), &endpoint, ucIPAddress, ucNetMask, ucGatewayAddress,
+                               ucDNSServerAddress, ucMACAddress );
+    }
     network_initialised = 1;
     return ( BaseType_t ) tcpsim_call( TCPSIM_OP_IP_INIT, 0, 0, 0, 0, 0, data, sizeof( data ), NULL );
 }
@@ -339,6 +349,16 @@ TCPSIM_DRIVER_FILLER( pxPIC32_Eth_FillInterfaceDescriptor )
 TCPSIM_DRIVER_FILLER( pxRX_FillInterfaceDescriptor )
 TCPSIM_DRIVER_FILLER( pxUltrascale_FillInterfaceDescriptor )
 
+/* Appends an end-point to the list of all end-points (once) and gives its interface a first end-point. */
+static void add_endpoint( NetworkInterface_t * pxNetworkInterface, NetworkEndPoint_t * pxEndPoint )
+{
+    pxEndPoint->pxNetworkInterface = pxNetworkInterface;
+    NetworkEndPoint_t ** link = &pxNetworkEndPoints;
+    while( *link && *link != pxEndPoint ) link = &( *link )->pxNext;
+    *link = pxEndPoint;
+    if( pxNetworkInterface && !pxNetworkInterface->pxEndPoint ) pxNetworkInterface->pxEndPoint = pxEndPoint;
+}
+
 void FreeRTOS_FillEndPoint( NetworkInterface_t * pxNetworkInterface, NetworkEndPoint_t * pxEndPoint,
                             const uint8_t ucIPAddress[ ipIP_ADDRESS_LENGTH_BYTES ], const uint8_t ucNetMask[ ipIP_ADDRESS_LENGTH_BYTES ],
                             const uint8_t ucGatewayAddress[ ipIP_ADDRESS_LENGTH_BYTES ], const uint8_t ucDNSServerAddress[ ipIP_ADDRESS_LENGTH_BYTES ],
@@ -351,18 +371,14 @@ void FreeRTOS_FillEndPoint( NetworkInterface_t * pxNetworkInterface, NetworkEndP
     pxEndPoint->ipv4_settings.ulDNSServerAddresses[ 0 ] = to_uint32( ucDNSServerAddress );
     pxEndPoint->ipv4_defaults = pxEndPoint->ipv4_settings;
     memcpy( pxEndPoint->xMACAddress.ucBytes, ucMACAddress, 6 );
-    pxEndPoint->pxNetworkInterface = pxNetworkInterface;
-    NetworkEndPoint_t ** link = &pxNetworkEndPoints;
-    while( *link && *link != pxEndPoint ) link = &( *link )->pxNext;
-    *link = pxEndPoint;
-    if( pxNetworkInterface && !pxNetworkInterface->pxEndPoint ) pxNetworkInterface->pxEndPoint = pxEndPoint;
+    add_endpoint( pxNetworkInterface, pxEndPoint );
 }
 
 void FreeRTOS_FillEndPoint_IPv6( NetworkInterface_t * pxNetworkInterface, NetworkEndPoint_t * pxEndPoint, const IPv6_Address_t * pxIPAddress,
                                  const IPv6_Address_t * pxNetPrefix, size_t uxPrefixLength, const IPv6_Address_t * pxGatewayAddress,
                                  const IPv6_Address_t * pxDNSServerAddress, const uint8_t ucMACAddress[ ipMAC_ADDRESS_LENGTH_BYTES ] )
 {
-    /* IPv6 end-points are kept but not modelled: the device speaks IPv4. */
+    /* IPv6 end-points are listed (and reported up) but not modelled: the device speaks IPv4 only. */
     memset( pxEndPoint, 0, sizeof( *pxEndPoint ) );
     pxEndPoint->bits.bIPv6 = 1;
     if( pxIPAddress ) pxEndPoint->ipv6_settings.xIPAddress = *pxIPAddress;
@@ -370,8 +386,9 @@ void FreeRTOS_FillEndPoint_IPv6( NetworkInterface_t * pxNetworkInterface, Networ
     pxEndPoint->ipv6_settings.uxPrefixLength = uxPrefixLength;
     if( pxGatewayAddress ) pxEndPoint->ipv6_settings.xGatewayAddress = *pxGatewayAddress;
     if( pxDNSServerAddress ) pxEndPoint->ipv6_settings.xDNSServerAddresses[ 0 ] = *pxDNSServerAddress;
+    pxEndPoint->ipv6_defaults = pxEndPoint->ipv6_settings;
     memcpy( pxEndPoint->xMACAddress.ucBytes, ucMACAddress, 6 );
-    pxEndPoint->pxNetworkInterface = pxNetworkInterface;
+    add_endpoint( pxNetworkInterface, pxEndPoint );
 }
 
 BaseType_t FreeRTOS_IPInit_Multi( void )
@@ -421,7 +438,98 @@ NetworkEndPoint_t * FreeRTOS_FindEndPointOnIP_IPv4( uint32_t ulIPAddress )
     return NULL;
 }
 
-NetworkEndPoint_t * FreeRTOS_FindEndPointOnIP_IPv6( const IPv6_Address_t * pxIPAddress ) { ( void ) pxIPAddress; return NULL; }
+NetworkEndPoint_t * FreeRTOS_FindEndPointOnIP_IPv6( const IPv6_Address_t * pxIPAddress )
+{
+    for( NetworkEndPoint_t * endpoint = pxNetworkEndPoints; endpoint; endpoint = endpoint->pxNext )
+        if( endpoint->bits.bIPv6 && memcmp( endpoint->ipv6_settings.xIPAddress.ucBytes, pxIPAddress->ucBytes, 16 ) == 0 ) return endpoint;
+    return NULL;
+}
+
+/* Whether the first uxPrefixLength bits of two IPv6 addresses agree. */
+static int same_prefix( const uint8_t * a, const uint8_t * b, size_t uxPrefixLength )
+{
+    size_t bits = uxPrefixLength > 128 ? 128 : uxPrefixLength;
+    size_t whole = bits / 8;
+    uint8_t mask = ( uint8_t ) ( 0xFF00U >> ( bits % 8 ) );
+    return memcmp( a, b, whole ) == 0 && ( mask == 0 || ( ( a[ whole ] ^ b[ whole ] ) & mask ) == 0 );
+}
+
+NetworkEndPoint_t * FreeRTOS_FindEndPointOnNetMask_IPv6( const IPv6_Address_t * pxIPv6Address )
+{
+    for( NetworkEndPoint_t * endpoint = pxNetworkEndPoints; endpoint; endpoint = endpoint->pxNext )
+        if( endpoint->bits.bIPv6 &&
+            same_prefix( endpoint->ipv6_settings.xPrefix.ucBytes, pxIPv6Address->ucBytes, endpoint->ipv6_settings.uxPrefixLength ) )
+            return endpoint;
+    return NULL;
+}
+
+NetworkEndPoint_t * FreeRTOS_InterfaceEndPointOnNetMask( const NetworkInterface_t * pxInterface, uint32_t ulIPAddress )
+{
+    for( NetworkEndPoint_t * endpoint = pxNetworkEndPoints; endpoint; endpoint = endpoint->pxNext )
+        if( !endpoint->bits.bIPv6 && ( !pxInterface || endpoint->pxNetworkInterface == pxInterface ) &&
+            ( ( endpoint->ipv4_settings.ulIPAddress ^ ulIPAddress ) & endpoint->ipv4_settings.ulNetMask ) == 0 )
+            return endpoint;
+    return NULL;
+}
+
+NetworkEndPoint_t * FreeRTOS_FindGateWay( BaseType_t xIPType )
+{
+    static const uint8_t zero[ 16 ];
+    for( NetworkEndPoint_t * endpoint = pxNetworkEndPoints; endpoint; endpoint = endpoint->pxNext )
+    {
+        if( xIPType == ( BaseType_t ) ipTYPE_IPv6 ? endpoint->bits.bIPv6 && memcmp( endpoint->ipv6_settings.xGatewayAddress.ucBytes, zero, 16 ) != 0
+                                                  : !endpoint->bits.bIPv6 && endpoint->ipv4_settings.ulGatewayAddress != 0 )
+            return endpoint;
+    }
+    return NULL;
+}
+
+/* The model's device has one address: every socket belongs to the first IPv4 end-point. */
+NetworkEndPoint_t * pxGetSocketEndpoint( ConstSocket_t xSocket ) { return socket_id( xSocket ) < 0 ? NULL : FreeRTOS_FindEndPointOnIP_IPv4( 0 ); }
+void vSetSocketEndpoint( Socket_t xSocket, NetworkEndPoint_t * pxEndPoint ) { ( void ) xSocket; ( void ) pxEndPoint; }
+
+const char * pcEndpointName( const NetworkEndPoint_t * pxEndPoint, char * pcBuffer, size_t uxSize )
+{
+    if( !pxEndPoint ) snprintf( pcBuffer, uxSize, "NULL" );
+    else if( pxEndPoint->bits.bIPv6 ) FreeRTOS_inet_ntop6( pxEndPoint->ipv6_settings.xIPAddress.ucBytes, pcBuffer, ( socklen_t ) uxSize );
+    else FreeRTOS_inet_ntop4( &pxEndPoint->ipv4_settings.ulIPAddress, pcBuffer, ( socklen_t ) uxSize );
+    return pcBuffer;
+}
+
+IPv6_Type_t xIPv6_GetIPType( const IPv6_Address_t * pxAddress )
+{
+    static const uint8_t loopback[ 16 ] = { [ 15 ] = 1 };
+    const uint8_t * b = pxAddress->ucBytes;
+    if( memcmp( b, loopback, 16 ) == 0 ) return eIPv6_Loopback;
+    if( ( b[ 0 ] & 0xE0 ) == 0x20 ) return eIPv6_Global;               /* 2000::/3 */
+    if( b[ 0 ] == 0xFE && ( b[ 1 ] & 0xC0 ) == 0x80 ) return eIPv6_LinkLocal; /* fe80::/10 */
+    if( b[ 0 ] == 0xFE && ( b[ 1 ] & 0xC0 ) == 0xC0 ) return eIPv6_SiteLocal; /* fec0::/10 */
+    if( b[ 0 ] == 0xFF ) return eIPv6_Multicast;                        /* ff00::/8 */
+    return eIPv6_Unknown;
+}
+
+/* The prefix's first uxPrefixLength bits, then random bits (zeros without xDoRandom). */
+BaseType_t FreeRTOS_CreateIPv6Address( IPv6_Address_t * pxIPAddress, const IPv6_Address_t * pxPrefix, size_t uxPrefixLength,
+                                       BaseType_t xDoRandom )
+{
+    uint8_t bytes[ 16 ] = { 0 };
+    if( uxPrefixLength >= 128 ) return pdFAIL;
+    if( xDoRandom != pdFALSE )
+    {
+        for( int i = 0; i < 16; i += 4 )
+        {
+            uint32_t random;
+            if( xApplicationGetRandomNumber( &random ) == pdFALSE ) return pdFAIL;
+            memcpy( bytes + i, &random, 4 );
+        }
+    }
+    size_t whole = uxPrefixLength / 8;
+    uint8_t mask = ( uint8_t ) ( 0xFF00U >> ( uxPrefixLength % 8 ) );
+    memcpy( bytes, pxPrefix->ucBytes, whole );
+    bytes[ whole ] = ( uint8_t ) ( ( pxPrefix->ucBytes[ whole ] & mask ) | ( bytes[ whole ] & ( uint8_t ) ~mask ) );
+    memcpy( pxIPAddress->ucBytes, bytes, 16 );
+    return pdPASS;
+}
 NetworkEndPoint_t * FreeRTOS_FindEndPointOnMAC( const MACAddress_t * pxMACAddress, const NetworkInterface_t * pxInterface ) { ( void ) pxMACAddress; return FreeRTOS_FirstEndPoint( pxInterface ); }
 NetworkEndPoint_t * FreeRTOS_FindEndPointOnNetMask( uint32_t ulIPAddress ) { ( void ) ulIPAddress; return FreeRTOS_FindEndPointOnIP_IPv4( 0 ); }
 
@@ -448,7 +556,15 @@ void FreeRTOS_GetAddressConfiguration( uint32_t * pulIPAddress, uint32_t * pulNe
 void FreeRTOS_GetEndPointConfiguration( uint32_t * pulIPAddress, uint32_t * pulNetMask, uint32_t * pulGatewayAddress,
                                         uint32_t * pulDNSServerAddress, const struct xNetworkEndPoint * pxEndPoint )
 {
-    ( void ) pxEndPoint;
+    if( pxEndPoint && pxEndPoint->bits.bIPv6 )
+    {
+        /* An IPv6 end-point has no IPv4 settings. */
+        if( pulIPAddress ) *pulIPAddress = 0;
+        if( pulNetMask ) *pulNetMask = 0;
+        if( pulGatewayAddress ) *pulGatewayAddress = 0;
+        if( pulDNSServerAddress ) *pulDNSServerAddress = 0;
+        return;
+    }
     FreeRTOS_GetAddressConfiguration( pulIPAddress, pulNetMask, pulGatewayAddress, pulDNSServerAddress );
 }
 
@@ -489,10 +605,90 @@ BaseType_t FreeRTOS_SendPingRequest( uint32_t ulIPAddress, size_t uxNumberOfByte
     return pdFAIL; /* outgoing pings are not modelled: as if the network buffer were unavailable */
 }
 
+BaseType_t FreeRTOS_SendPingRequestIPv6( const IPv6_Address_t * pxIPAddress, size_t uxNumberOfBytesToSend, TickType_t uxBlockTimeTicks )
+{
+    ( void ) pxIPAddress; ( void ) uxNumberOfBytesToSend; ( void ) uxBlockTimeTicks;
+    return pdFAIL; /* as FreeRTOS_SendPingRequest() */
+}
+
+/* ARP and neighbour discovery are not modelled: the device reaches every address on its link (the scenario's peers,
+ * the TUN interface) without them, so a resolution is always complete, there is no cache to clear or print, and
+ * requests and gratuitous ARPs have nothing to do. */
+void FreeRTOS_OutputARPRequest( uint32_t ulIPAddress ) { ( void ) ulIPAddress; }
+void FreeRTOS_OutputARPRequest_Multi( struct xNetworkEndPoint * pxEndPoint, uint32_t ulIPAddress ) { ( void ) pxEndPoint; ( void ) ulIPAddress; }
+BaseType_t xARPWaitResolution( uint32_t ulIPAddress, TickType_t uxTicksToWait ) { ( void ) ulIPAddress; ( void ) uxTicksToWait; return 0; }
+void vARPSendGratuitous( void ) {}
+void FreeRTOS_ClearARP( const struct xNetworkEndPoint * pxEndPoint ) { ( void ) pxEndPoint; }
+void FreeRTOS_PrintARPCache( void ) {}
+void FreeRTOS_ClearND( const struct xNetworkEndPoint * pxEndPoint ) { ( void ) pxEndPoint; }
+void FreeRTOS_PrintNDCache( void ) {}
+
+/* DNS is not modelled (it is UDP): a look-up stops the run with a report; the cache is empty. */
+IPPreference_t xDNS_IP_Preference = xPreferenceIPv4;
+uint32_t FreeRTOS_gethostbyname( const char * pcHostName ) { ( void ) pcHostName; unsupported( "FreeRTOS_gethostbyname() (DNS)" ); return 0; }
+uint32_t FreeRTOS_gethostbyname_a( const char * pcHostName, FOnDNSEvent pCallback, void * pvSearchID, TickType_t uxTimeout )
+{
+    ( void ) pcHostName; ( void ) pCallback; ( void ) pvSearchID; ( void ) uxTimeout;
+    unsupported( "FreeRTOS_gethostbyname_a() (DNS)" );
+    return 0;
+}
+void FreeRTOS_gethostbyname_cancel( void * pvSearchID ) { ( void ) pvSearchID; }
+BaseType_t FreeRTOS_getaddrinfo( const char * pcName, const char * pcService, const struct freertos_addrinfo * pxHints,
+                                 struct freertos_addrinfo ** ppxResult )
+{
+    ( void ) pcName; ( void ) pcService; ( void ) pxHints; ( void ) ppxResult;
+    unsupported( "FreeRTOS_getaddrinfo() (DNS)" );
+    return -pdFREERTOS_ERRNO_ENOENT;
+}
+BaseType_t FreeRTOS_getaddrinfo_a( const char * pcName, const char * pcService, const struct freertos_addrinfo * pxHints,
+                                   struct freertos_addrinfo ** ppxResult, FOnDNSEvent pCallback, void * pvSearchID, TickType_t uxTimeout )
+{
+    ( void ) pcName; ( void ) pcService; ( void ) pxHints; ( void ) ppxResult; ( void ) pCallback; ( void ) pvSearchID; ( void ) uxTimeout;
+    unsupported( "FreeRTOS_getaddrinfo_a() (DNS)" );
+    return -pdFREERTOS_ERRNO_ENOENT;
+}
+void FreeRTOS_freeaddrinfo( struct freertos_addrinfo * pxInfo )
+{
+    while( pxInfo )
+    {
+        struct freertos_addrinfo * next = pxInfo->ai_next;
+        vPortFree( pxInfo );
+        pxInfo = next;
+    }
+}
+uint32_t FreeRTOS_dnslookup( const char * pcHostName ) { ( void ) pcHostName; return 0; }
+void FreeRTOS_dnsclear( void ) {}
+BaseType_t FreeRTOS_SetDNSIPPreference( IPPreference_t eIPPreference )
+{
+    if( eIPPreference != xPreferenceNone && eIPPreference != xPreferenceIPv4 && eIPPreference != xPreferenceIPv6 ) return pdFAIL;
+    xDNS_IP_Preference = eIPPreference;
+    return pdPASS;
+}
+
 /* The IP task: it calls the application's network event hook when the network comes up. */
 extern void vApplicationIPNetworkEventHook_Multi( eIPCallbackEvent_t eNetworkEvent, struct xNetworkEndPoint * pxEndPoint ) __attribute__( ( weak ) );
 
 __attribute__( ( weak ) ) void vApplicationIPNetworkEventHook( eIPCallbackEvent_t eNetworkEvent ) { ( void ) eNetworkEvent; }
+
+BaseType_t FreeRTOS_IsEndPointUp( const struct xNetworkEndPoint * pxEndPoint )
+{
+    if( pxEndPoint ) return pxEndPoint->bits.bEndPointUp ? pdTRUE : pdFALSE;
+    return FreeRTOS_AllEndPointsUp( NULL );
+}
+
+BaseType_t FreeRTOS_AllEndPointsUp( const struct xNetworkInterface * pxInterface )
+{
+    for( NetworkEndPoint_t * endpoint = pxNetworkEndPoints; endpoint; endpoint = endpoint->pxNext )
+        if( ( !pxInterface || endpoint->pxNetworkInterface == pxInterface ) && !endpoint->bits.bEndPointUp ) return pdFALSE;
+    return pxNetworkEndPoints ? pdTRUE : pdFALSE;
+}
+
+/* Calls the application's hook for one end-point; NULL: the network as a whole (no end-points described). */
+static void call_network_event_hook( eIPCallbackEvent_t event, NetworkEndPoint_t * endpoint )
+{
+    if( vApplicationIPNetworkEventHook_Multi ) vApplicationIPNetworkEventHook_Multi( event, endpoint );
+    else vApplicationIPNetworkEventHook( event );
+}
 
 void tcpsim_ip_task( void * unused )
 {
@@ -500,8 +696,29 @@ void tcpsim_ip_task( void * unused )
     for( ;; )
     {
         eIPCallbackEvent_t event = ( eIPCallbackEvent_t ) tcpsim_call0( TCPSIM_OP_IP_EVENT_WAIT );
-        if( vApplicationIPNetworkEventHook_Multi ) vApplicationIPNetworkEventHook_Multi( event, pxNetworkEndPoints );
-        else vApplicationIPNetworkEventHook( event );
+        if( !pxNetworkEndPoints )
+        {
+            call_network_event_hook( event, NULL );
+            continue;
+        }
+        /* As FreeRTOS+TCP V4 does, once for each end-point going up or down. The first IPv4 end-point holds the
+         * model's addresses (the scenario's, which may differ from those the application asked for). */
+        uint32_t addresses[ 4 ];
+        address_configuration( addresses );
+        NetworkEndPoint_t * ipv4 = FreeRTOS_FindEndPointOnIP_IPv4( 0 );
+        if( ipv4 && event == eNetworkUp )
+        {
+            ipv4->ipv4_settings.ulIPAddress = addresses[ 0 ];
+            ipv4->ipv4_settings.ulNetMask = addresses[ 1 ];
+            ipv4->ipv4_settings.ulGatewayAddress = addresses[ 2 ];
+            ipv4->ipv4_settings.ulDNSServerAddresses[ 0 ] = addresses[ 3 ];
+            ipv4->ipv4_settings.ulBroadcastAddress = addresses[ 0 ] | ~addresses[ 1 ];
+        }
+        for( NetworkEndPoint_t * endpoint = pxNetworkEndPoints; endpoint; endpoint = endpoint->pxNext )
+        {
+            endpoint->bits.bEndPointUp = event == eNetworkUp;
+            call_network_event_hook( event, endpoint );
+        }
     }
 }
 
