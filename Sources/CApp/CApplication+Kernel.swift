@@ -375,8 +375,15 @@ extension CApplication {
             if clear { group.bits &= ~wanted }
             return CReply(Int64(value))
         }
-        guard request.a4 != 0 else { return CReply(Int64(group.bits)) }
-        let wake = await wait(task, until: deadline(afterTicks: request.a4)) { waiter in
+        return await waitForBits(task, group, wanted, all: all, clear: clear, ticks: request.a4)
+    }
+
+    /// Blocks until `group` has the `wanted` bits (all or any) or `ticks` pass; the bits as the waker saw them,
+    /// or the group's bits on timeout.
+    private func waitForBits(_ task: CTask, _ group: CEventGroup, _ wanted: UInt32, all: Bool, clear: Bool,
+                             ticks: Int64) async -> CReply {
+        guard ticks != 0 else { return CReply(Int64(group.bits)) }
+        let wake = await wait(task, until: deadline(afterTicks: ticks)) { waiter in
             waiter.bits = wanted
             waiter.waitForAll = all
             waiter.clearOnExit = clear
@@ -395,15 +402,7 @@ extension CApplication {
             group.bits &= ~wanted
             return CReply(Int64(before))
         }
-        guard request.a3 != 0 else { return CReply(Int64(group.bits)) }
-        let wake = await wait(task, until: deadline(afterTicks: request.a3)) { waiter in
-            waiter.bits = wanted
-            waiter.waitForAll = true
-            waiter.clearOnExit = true
-            group.waiters.append(waiter)
-        }
-        if case .woken(let value) = wake { return CReply(value) }
-        return CReply(Int64(group.bits))
+        return await waitForBits(task, group, wanted, all: true, clear: true, ticks: request.a3)
     }
 
     // MARK: - Software timers

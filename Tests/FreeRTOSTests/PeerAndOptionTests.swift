@@ -90,8 +90,9 @@ struct SocketOptionTests {
         _ = bench.accept(socket)
         #expect(bench.device.rtosSetOption(socket, .sendBuffer(4000)) == -22)
         #expect(bench.device.rtosSetOption(socket, .receiveBuffer(4000)) == -22)
-        // A non-blocking send queues only what the 1000-byte buffer holds.
-        #expect(bench.send(socket, String(repeating: "x", count: 3000)) == 1000)
+        // FreeRTOS rounds the 1000-byte send buffer up to one MSS (prvSockopt_so_buffer()); a non-blocking send
+        // queues only what those 1460 bytes hold.
+        #expect(bench.send(socket, String(repeating: "x", count: 3000)) == 1460)
     }
 
     @Test func sndtimeoBoundsABlockedSend() {
@@ -105,8 +106,9 @@ struct SocketOptionTests {
             FreeRTOSErrno.name(of: await device.rtosSend(socket, Array(repeating: 0x78, count: 3000)))
         }
         bench.network.run(until: .ms(1000))
-        // The peer never ACKs: 1000 bytes queued, then SNDTIMEO ends the wait; the count queued is returned.
-        #expect(bench.log.first("send")?.text == "send 1000")
+        // The peer never ACKs: 1460 bytes queued (the 1000-byte buffer rounded up to one MSS), then SNDTIMEO ends
+        // the wait; the count queued is returned.
+        #expect(bench.log.first("send")?.text == "send 1460")
         #expect(bench.log.first("send")?.time == .ms(313))
     }
 

@@ -219,13 +219,7 @@ BaseType_t FreeRTOS_SendPingRequest( uint32_t ulIPAddress,
 /*---------------------------------------------------------------------------
  * Helpers.
  *-------------------------------------------------------------------------*/
-#ifndef tcpsimSTRERROR_R_DECLARED
-    #define tcpsimSTRERROR_R_DECLARED
-    /* Writes a readable name for a pdFREERTOS_ERRNO_* value into pcBuffer and returns pcBuffer. */
-    const char * FreeRTOS_strerror_r( BaseType_t xErrnum,
-                                      char * pcBuffer,
-                                      size_t uxLength );
-#endif
+#include "FreeRTOS_errno_TCP.h" /* FreeRTOS_strerror_r() */
 const char * FreeRTOS_GetTCPStateName( UBaseType_t ulState );
 int32_t FreeRTOS_max_int32( int32_t a,
                             int32_t b );

@@ -12,13 +12,10 @@ extern "C" {
 
 /* The pdFREERTOS_ERRNO_* values are defined in projdefs.h (included by FreeRTOS.h). */
 
-#ifndef tcpsimSTRERROR_R_DECLARED
-    #define tcpsimSTRERROR_R_DECLARED
-    /* Writes a readable name for a pdFREERTOS_ERRNO_* value into pcBuffer and returns pcBuffer. */
-    const char * FreeRTOS_strerror_r( BaseType_t xErrnum,
-                                      char * pcBuffer,
-                                      size_t uxLength );
-#endif
+/* Writes a readable name for a pdFREERTOS_ERRNO_* value into pcBuffer and returns pcBuffer. */
+const char * FreeRTOS_strerror_r( BaseType_t xErrnum,
+                                  char * pcBuffer,
+                                  size_t uxLength );
 
 #ifdef __cplusplus
 }

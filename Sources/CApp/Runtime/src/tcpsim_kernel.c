@@ -71,11 +71,12 @@ static void static_task_check( const char * name, const void * tcb, const void *
     for( size_t i = 0; i < static_task_count; i++ )
     {
         const struct static_task * other = &static_tasks[ i ];
-        if( other->tcb != tcb && other->stack != stack ) continue;
+        if( !( tcb && other->tcb == tcb ) && !( stack && other->stack == stack ) ) continue;
         fprintf( stderr, "tcpsim: xTaskCreateStatic( \"%s\" ) is given the %s of task \"%s\", which still exists: on a device "
                          "the two tasks would corrupt each other (tcpsim gives each its own)\n",
-                 name ? name : "", other->tcb == tcb ? ( other->stack == stack ? "StaticTask_t and stack" : "StaticTask_t" ) : "stack",
+                 name ? name : "", tcb && other->tcb == tcb ? ( stack && other->stack == stack ? "StaticTask_t and stack" : "StaticTask_t" ) : "stack",
                  tcpsim_task_name( other->task ) );
+        return;
     }
 }
 

@@ -605,6 +605,11 @@ BaseType_t FreeRTOS_SendPingRequest( uint32_t ulIPAddress, size_t uxNumberOfByte
     return pdFAIL; /* outgoing pings are not modelled: as if the network buffer were unavailable */
 }
 
+#if ( ipconfigHAS_PRINTF != 0 )
+    /* The library logs its lowest free network buffers and heap here; the model has neither to report. */
+    void vPrintResourceStats( void ) {}
+#endif
+
 BaseType_t FreeRTOS_SendPingRequestIPv6( const IPv6_Address_t * pxIPAddress, size_t uxNumberOfBytesToSend, TickType_t uxBlockTimeTicks )
 {
     ( void ) pxIPAddress; ( void ) uxNumberOfBytesToSend; ( void ) uxBlockTimeTicks;
