@@ -282,9 +282,10 @@ extension Host {
             return bits.isEmpty ? nil : bits
         }
         // FreeRTOS: FreeRTOS_select() waits on the set's event group first, then has the IP task evaluate the
-        // set (prvFindSelectedSocket(), an eSocketSelectEvent: one IP-task pass) and returns its bits; after a
-        // timeout the set is evaluated once more before the timeout is checked. So each return costs one pass,
-        // and a select loop with a 100 ms timeout does not take extra ticks off the socket timers.
+        // set (prvFindSelectedSocket(), an eSocketSelectEvent for the IP task) and returns its bits; after a
+        // timeout the set is evaluated once more before the timeout is checked. The event checks the sockets'
+        // timers only when the IP task's TCP timer is due (`ipTaskEvent`), so a select loop with a 100 ms
+        // timeout takes no extra ticks off them.
         var result = await waitFreeRTOS("FreeRTOS_select(\(set))", on: members, time: timeout, evaluate)
         result = performing {
             stack.ipTaskEvent(now: now)

@@ -30,7 +30,7 @@ public struct SocketSnapshot: Sendable {
     /// a wake-up); `retransmission`, `delayed ACK`, `persist`, `TIME-WAIT` (RFC 9293).
     public var timers: [(name: String, deadline: SimInstant)] = []
 
-    /// `#3 port 3301 -> 192.0.2.1.51789  eFIN_WAIT_1 [FIN-WAIT-1]  bFinSent bFinAcked  rx 0 tx 0  wake 41.998`
+    /// `#3 port 3301 -> 192.0.2.1.51789  eFIN_WAIT_1 [FIN-WAIT-1]  bFinSent bFinAcked  rx 0 tx 0  wake 41.999`
     public var line: String {
         var text = "#\(id) \(local)"
         if let remote { text += " -> \(remote)" }

@@ -339,9 +339,18 @@ extension TCPStack {
         }
     }
 
-    /// Runs one IP-task pass for an API call that posts an event to the IP task (select, accept, …).
+    /// The IP task handles an event an API call posted (`eSocketSelectEvent` of select): the deferred close and
+    /// re-listen of the previous cycle run, but the sockets are checked only if the TCP timer has expired.
+    /// FreeRTOS: vCheckNetworkTimers() runs xTCPTimerCheck() when prvIPTimerCheck( &xTCPTimer ) says so (or after
+    /// TCP packets), and re-arms xTCPTimer each time; so a select loop with a 100 ms timeout takes no extra ticks
+    /// off the socket timers (S8: the real device probed 21,000 ticks after the last activity with such an app).
     public func ipTaskEvent(now: SimInstant) {
-        if isFreeRTOS { ipTaskCycle(now: now) }
+        guard isFreeRTOS else { return }
+        if let due = nextTimerCheckFreeRTOS, due <= now {
+            ipTaskCycle(now: now)
+        } else {
+            runDeferred(now: now)
+        }
     }
 
     /// `vSocketClose()`: frees the socket at once; sends nothing; a child gives its backlog slot back, a

@@ -117,7 +117,7 @@ struct CAppCommandTests {
         let result = try CLI.run(["step", "stall", "--c-app", program, "--plain", "--commands", commands.path, "--width", "120"])
         #expect(result.status == 0, "\(result.error)")
         #expect(result.output.contains("state 3 eCLOSE_WAIT at event"))
-        #expect(result.output.contains("41.998000  device     #3 eFIN_WAIT_1 → eCLOSE_WAIT"))
+        #expect(result.output.contains("41.999000  device     #3 eFIN_WAIT_1 → eCLOSE_WAIT"))
         #expect(result.output.contains("device #3 port 3301 -> 192.0.2.1."))
         #expect(result.output.contains("hang protection"))
     }

@@ -79,6 +79,35 @@ struct KeepAliveTests {
         #expect(bench.state(echo.socket) == .established)
     }
 
+    /// The first probe's time, with or without an app that selects with a 100 ms timeout meanwhile (the
+    /// terminal server of S8).
+    static func firstProbe(selectLoop: Bool) -> SimInstant? {
+        let bench = DeviceBench(rules: keepAliveRules)
+        _ = echo(bench)
+        if selectLoop {
+            let set = bench.device.rtosCreateSocketSet()
+            let other = bench.device.rtosSocket()
+            bench.device.rtosBind(other, port: 3302)
+            bench.device.rtosListen(other, backlog: 1)
+            bench.device.rtosFDSet(other, set, [.read, .except])
+            bench.device.spawn("select loop") { [device = bench.device] in
+                while true { _ = await device.rtosSelect(set, timeout: .after(.milliseconds(100))) }
+            }
+        }
+        bench.network.run(until: { !probes(bench, after: .ms(300)).isEmpty }, limit: .s(60))
+        return probes(bench, after: .ms(300)).first?.time
+    }
+
+    /// FreeRTOS: a select call is an event for the IP task, which checks its sockets only when its TCP timer has
+    /// expired (vCheckNetworkTimers(): xTCPTimer, re-armed by each xTCPTimerCheck()); a select loop therefore
+    /// takes no ticks off the socket timers (S8: the real device probed 21,000 ticks after the last activity with
+    /// such an app).
+    @Test func aSelectLoopDoesNotBringTheFirstProbeForward() throws {
+        let alone = try #require(Self.firstProbe(selectLoop: false))
+        let withSelect = try #require(Self.firstProbe(selectLoop: true))
+        #expect(withSelect == alone, "with a 100 ms select loop the first probe came \(alone - withSelect) early")
+    }
+
     @Test func aSilentPeerIsDroppedAtTheFourthProbeWithNothingSent() throws {
         let bench = DeviceBench(rules: Self.keepAliveRules)
         let echo = Self.echo(bench)

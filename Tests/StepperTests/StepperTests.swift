@@ -44,7 +44,7 @@ struct StepperTests {
         #expect(stepper.execute("break state 3 eCLOSE_WAIT") == "breakpoint 1: state 3 eCLOSE_WAIT")
         let reply = stepper.execute("continue")
         #expect(reply.hasPrefix("breakpoint state 3 eCLOSE_WAIT at event "))
-        #expect(stepper.time == SimInstant.zero + .milliseconds(41_998))
+        #expect(stepper.time == SimInstant.zero + .milliseconds(41_999))
         guard case .transition(_, "device", let transition)? = stepper.current?.event else {
             Issue.record("stopped on \(String(describing: stepper.current?.line))")
             return
@@ -224,9 +224,9 @@ struct StepperTimerTests {
         let socket = try #require(stepper.current?.sockets.first { $0.host == "device" && $0.id == 3 })
         let timers = Dictionary(uniqueKeysWithValues: socket.timers.map { ($0.name, $0.deadline) })
         #expect(timers["hang protection"] == SimInstant.zero + .microseconds(32_004_500))
-        #expect(timers["wake-up"] == SimInstant.zero + .milliseconds(41_998))
+        #expect(timers["wake-up"] == SimInstant.zero + .milliseconds(41_999))
         let frame = FrameRenderer(width: 160, height: 40).render(stepper).joined(separator: "\n")
-        #expect(frame.contains("device #3: wake-up 41.998000 (in 11.9 s); hang protection 32.004500 (in 1.9 s)"))
+        #expect(frame.contains("device #3: wake-up 41.999000 (in 11.9 s); hang protection 32.004500 (in 1.9 s)"))
     }
 
     @Test func theRFCMachineShowsItsTimeWaitTimer() throws {
