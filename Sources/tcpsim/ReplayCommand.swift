@@ -42,7 +42,7 @@ struct ReplayCommand: ParsableCommand {
     @Option(help: "A script in the scenario language whose calls and assertions are the device's app (no packets).")
     var actions: String?
 
-    @Option(help: "How long the device's 1 ms tick lasted on the capture's clock, e.g. 1.0136ms for the FreeRTOS POSIX port of pcaps/ (its timers fire that much later).")
+    @Option(help: "How long the device's 1 ms tick lasted on the capture's clock, e.g. 1.00135ms for the FreeRTOS POSIX port of pcaps/ (its timers fire that much later).")
     var tickLength: String = "1ms"
 
     @Flag(help: "Compare window fields too.")
@@ -64,7 +64,7 @@ struct ReplayCommand: ParsableCommand {
             throw CLIError("--tolerance expects a time such as 2ms, 500us or 0.1s, or a percentage such as 10%, found '\(tolerance)'")
         }
         guard case .absolute(let tick)? = ReplayTolerance(tickLength), tick >= .microseconds(500), tick <= .milliseconds(2) else {
-            throw CLIError("--tick-length expects a duration from 0.5ms to 2ms such as 1.0136ms, found '\(tickLength)'")
+            throw CLIError("--tick-length expects a duration from 0.5ms to 2ms such as 1.00135ms, found '\(tickLength)'")
         }
         guard parsedApp != nil else {
             throw CLIError("--app expects inferred or terminal-server[:\(TerminalServerVariant.allCases.map(\.rawValue).joined(separator: "|"))], found '\(app)'")

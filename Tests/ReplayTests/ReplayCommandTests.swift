@@ -56,7 +56,7 @@ struct ReplayCommandTests {
         #expect(result.output.contains("eFIN_WAIT_1 [bFinSent bFinAcked"))
         #expect(result.output.hasSuffix("first divergence at packet 31 (t=9.013664 s): expected R. 0:0(0) ack 1 win 64240 vs model R. 0:0(0) ack 1 win 64240 (differs in time -3.8 ms (tolerance 2 ms))\n"))
         let tuned = try tcpsim(["replay", "pcaps/S3b-stall-no-app-timeout.pcap", "--config", "Fixtures/configs/terminal-server.h",
-                                "--tolerance", "5ms", "--tick-length", "1.014ms"])
+                                "--tolerance", "5ms", "--tick-length", "1.00135ms"])
         #expect(tuned.status == 0)
         #expect(tuned.output.hasSuffix("37/37 device segments match\n"))
     }
