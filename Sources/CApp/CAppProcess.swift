@@ -52,6 +52,8 @@ final class CAppProcess {
     /// Limits on one task's run between two requests (wall clock: an application that spins or hangs).
     var cpuLimitNanoseconds: Int64 = 1_000_000_000
     var wallLimitNanoseconds: Int64 = 10_000_000_000
+    /// Asked every 100 ms while a task runs: true stops the application (a live device told to stop).
+    var interruption: (() -> Bool)?
     private var pendingOutput: [UInt8] = []
     private var readBuffer = [UInt8](repeating: 0, count: 65536)
 
@@ -128,6 +130,11 @@ final class CAppProcess {
         while true {
             if capp_wait_turn(channel, 0, 100_000_000) == 1 { return }
             drainOutput()  // an application blocked writing a full pipe continues
+            if interruption?() == true {
+                collectOutputBeforeKill()
+                kill()
+                throw .stopped
+            }
             var status: Int32 = 0
             if capp_child_ended(pid, &status) != 0 {
                 ended = true

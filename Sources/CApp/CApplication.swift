@@ -65,6 +65,10 @@ public final class CApplication: ExternalApp, @unchecked Sendable {
     /// In a live run the application sleeps when every task is blocked (the next event is a real packet or
     /// timer, far away in wall-clock terms); in virtual time it keeps spinning, as the next event comes at once.
     public var realTime = false
+    /// Asked every 100 ms while a task computes: true stops the application at once (SIGTERM to a live device).
+    public var interruption: (() -> Bool)? {
+        didSet { process?.interruption = interruption }
+    }
     let tick: SimDuration
     var random: SeededRandom
     // Kernel objects, by the ids the application holds.
@@ -100,6 +104,7 @@ public final class CApplication: ExternalApp, @unchecked Sendable {
     /// Starts the program; its `main()` runs when the simulation next drains its tasks (at once in a live run).
     public func start() throws {
         process = try CAppProcess(path: image.path)
+        process?.interruption = interruption
         let main = CTask(id: 0, name: "main", priority: Int.max, order: 0, kind: 0)
         tasks[0] = main
         network.startTask("main") { [self] in await run(main) }
@@ -251,7 +256,7 @@ public final class CApplication: ExternalApp, @unchecked Sendable {
             case .ended(let status):
                 return "app exited with status \(capp_exit_code(status)) in task \"\(task.name)\" at \(time)"
             case .stopped:
-                return "app stopped at \(time)"
+                return "app stopped while task \"\(task.name)\" ran, at \(time)"
             }
         }
         let name = tasks[fault.task]?.name ?? task.name

@@ -114,6 +114,7 @@ extension CApplication {
     func wait(_ task: CTask, until deadline: SimInstant?, _ register: (CWaiter) -> Void) async -> CWake {
         let waiter = CWaiter(task: task)
         release(task)
+        network.noteTaskBlocked()
         let wake = await withUnsafeContinuation { (continuation: UnsafeContinuation<CWake, Never>) in
             waiter.continuation = continuation
             register(waiter)

@@ -196,6 +196,9 @@ public final class LiveDevice: @unchecked Sendable {
     /// Asks `run` (on another thread) to return soon.
     public static func requestStop() { ctun_request_stop() }
 
+    /// Whether a stop signal (or `requestStop()`) arrived: apps that compute for long check it.
+    public static var stopRequested: Bool { ctun_stop_signal() != 0 }
+
     /// Runs until SIGINT/SIGTERM/SIGHUP, `requestStop()` or the configured duration; prints through `print`.
     /// Returns the stop reason.
     public func run(print: @escaping (String) -> Void) -> String {
@@ -222,14 +225,14 @@ public final class LiveDevice: @unchecked Sendable {
         while true {
             let now = virtualNow()
             network.run(until: now)
-            if let halt = network.haltReason {
-                reason = "stopped: \(halt)"
-                break
-            }
             let signal = ctun_stop_signal()
             if signal != 0 {
                 reason = signal == -1 ? "stopped on request"
                     : "stopped by signal \(signal == SIGINT ? "SIGINT" : signal == SIGTERM ? "SIGTERM" : "\(signal)")"
+                break
+            }
+            if let halt = network.haltReason {
+                reason = "stopped: \(halt)"
                 break
             }
             if let deadline, now >= deadline {

@@ -47,6 +47,16 @@ extension ScriptRunner {
         return .zero + .seconds(seconds)
     }
 
+    /// Two apps listening on one port would make the second one's bind fail and its accept loop spin; refused.
+    private func claim(_ ports: [UInt16], for app: String) throws {
+        for port in ports {
+            if let other = devicePorts[port] {
+                throw RunnerError("\(file): --device_app=\(app): port \(port) is already served by --device_app=\(other); one app per port")
+            }
+            devicePorts[port] = app
+        }
+    }
+
     private func startDeviceApp(_ text: String) throws {
         let parts = fields(text)
         switch parts[0] {
@@ -55,11 +65,13 @@ extension ScriptRunner {
             guard let variant = TerminalServerVariant(rawValue: name) else {
                 throw RunnerError("\(file): --device_app=terminal-server: expected a variant (\(TerminalServerVariant.allCases.map(\.rawValue).joined(separator: ", "))), found '\(name)'")
             }
+            try claim(TerminalServer.terminalPorts + [TerminalServer.controlPort], for: text)
             TerminalServer(device: device, variant: variant).start()
             localPort = TerminalServer.terminalPorts[0]  // scripted segments go to port 3301 unless bound
         
         case "echo":
             let port = try port(parts.count > 1 ? parts[1] : nil, in: "device_app=echo")
+            try claim([port], for: text)
             localPort = port  // scripted segments go to the echo port
             startEcho(on: port)
         case "c":
@@ -73,6 +85,7 @@ extension ScriptRunner {
         case "caseflip-echo":
             // The concurrent case-flipping echo server of "The Socket API, Part 3" (BSD calls, any personality).
             let port = try port(parts.count > 1 ? parts[1] : nil, in: "device_app=caseflip-echo")
+            try claim([port], for: text)
             localPort = port
             device.startCaseFlipEchoServer(port: port)
         default:

@@ -61,6 +61,8 @@ public final class ScriptRunner: @unchecked Sendable {
     public var startCApp: ExternalAppStarter?
     /// The external app once started (stopped when the run ends).
     var externalApp: ExternalApp?
+    /// The ports the built-in device apps serve, and which app serves each.
+    var devicePorts: [UInt16: String] = [:]
 
     struct Failure: Error {
         var message: String

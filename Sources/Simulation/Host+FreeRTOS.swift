@@ -94,8 +94,14 @@ extension Host {
     private func waitFreeRTOS<T: Sendable>(
         _ call: String, on sockets: [SocketID], time: BlockTime, _ attempt: @escaping () -> T?
     ) async -> T? {
-        if let value = performing(attempt) { return value }
-        if time == .zero { return nil }
+        if let value = performing(attempt) {
+            await guardAgainstLivelock(call)
+            return value
+        }
+        if time == .zero {
+            await guardAgainstLivelock(call)
+            return nil
+        }
         do {
             return try await block(call, on: sockets, timeout: time.duration) { attempt() }
         } catch {

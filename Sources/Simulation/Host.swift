@@ -224,11 +224,15 @@ public final class Host: @unchecked Sendable {
         _ call: String, on sockets: [SocketID], timeout: SimDuration?,
         _ attempt: @escaping () throws -> T?
     ) async throws -> T {
-        if let value = try performing(attempt) { return value }
+        if let value = try performing(attempt) {
+            await guardAgainstLivelock(call)
+            return value
+        }
         if let observer = suspensionObserver {
             suspensionObserver = nil
             observer()
         }
+        network.livelock.taskBlocked()
         // Unsafe, not checked: a simulation routinely ends with app tasks blocked for ever (a server waiting
         // in accept), and those continuations are then never resumed by design.
         return try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<T, Error>) in
@@ -386,6 +390,7 @@ public final class Host: @unchecked Sendable {
 
     /// Suspends the calling task for `duration` of virtual time.
     public func sleep(for duration: SimDuration) async {
+        network.livelock.taskBlocked()
         await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
             network.at(now + duration) { continuation.resume() }
         }

@@ -40,6 +40,16 @@ public final class Network: @unchecked Sendable {
     public private(set) var taskFailures: [(task: String, error: String)] = []
     /// Why the run was stopped (`halt(_:)`): no event is processed after it.
     public private(set) var haltReason: String?
+    /// Stops app tasks whose calls never block (see `LivelockGuard`).
+    var livelock = LivelockGuard()
+    /// An app task outside the hosts' calls blocked (a kernel wait of the C application): others may run.
+    public func noteTaskBlocked() { livelock.taskBlocked() }
+
+    /// Calls at one instant, without any task blocking, after which the run stops as a livelock.
+    public var livelockCallLimit: Int {
+        get { livelock.limit }
+        set { livelock.limit = newValue }
+    }
 
     public init(seed: UInt64 = 1) {
         self.seed = seed
@@ -90,7 +100,7 @@ public final class Network: @unchecked Sendable {
     public func spawn(_ name: String, _ body: @escaping @Sendable () async throws -> Void) {
         Task(executorPreference: executor) { [weak self] in
             do {
-                try await body()
+                try await AppTask.$name.withValue(name) { try await body() }
             } catch {
                 self?.taskFailures.append((name, "\(error)"))
                 self?.record(.app(time: self?.now ?? .zero, host: name, text: "task ended with error: \(error)"))

@@ -80,6 +80,11 @@ struct DeviceCommand: ParsableCommand {
         for name in app where parseApp(name) == nil {
             throw CLIError("--app expects terminal-server, echo, discard or chargen, found '\(name)'")
         }
+        // One app per port: a second listener's bind would fail and its accept loop spin.
+        var seen: Set<String> = []
+        for name in app where !seen.insert(name).inserted {
+            throw CLIError("--app \(name) is given twice; each app serves its own port, once")
+        }
         guard TerminalServerVariant(rawValue: variant) != nil else {
             throw CLIError(
                 "--variant expects one of \(TerminalServerVariant.allCases.map(\.rawValue).joined(separator: ", ")), found '\(variant)'")
@@ -141,6 +146,7 @@ struct DeviceCommand: ParsableCommand {
         defer { device.close() }
         let application = try cApp.map { try startCApp($0.image, on: device.device) }
         application?.realTime = true
+        application?.interruption = { LiveDevice.stopRequested }
         defer { application?.stop() }
         let emit: (String) -> Void = { line in
             print(line)

@@ -87,3 +87,42 @@ struct CAppLiveTests {
         #expect(!LiveEnvironment.namespaceExists(device.namespace))
     }
 }
+
+/// The namespace a device makes never outlives it, and a stale one is told from one tcpsim did not make.
+@Suite("tcpsim device namespaces", .enabled(if: LiveEnvironment.available, LiveEnvironment.reason))
+struct NamespaceLifetimeTests {
+    /// Waits (bounded) until `condition` holds.
+    static func eventually(_ seconds: Double, _ condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if condition() { return true }
+            usleep(20_000)
+        }
+        return condition()
+    }
+
+    @Test func sigkillLeavesNoNamespaceBehind() throws {
+        let device = try DeviceUnderTest("kill9", ["--app", "echo"])
+        #expect(LiveEnvironment.namespaceExists(device.namespace))
+        #expect(FileManager.default.fileExists(atPath: "/run/tcpsim/netns-\(device.namespace)"))
+        let finished = device.stop(SIGKILL)
+        #expect(finished.status != 0)
+        #expect(Self.eventually(5) { !LiveEnvironment.namespaceExists(device.namespace) })
+        #expect(!FileManager.default.fileExists(atPath: "/run/tcpsim/netns-\(device.namespace)"))
+    }
+
+    /// (A namespace tcpsim did not make is refused and left alone: `DeviceErrorTests`.)
+    @Test func aStaleNamespaceOfAFormerDeviceIsReplaced() throws {
+        let ip = try #require(LiveEnvironment.find("ip"))
+        let stale = LiveEnvironment.uniqueName("stale")
+        defer { if LiveEnvironment.namespaceExists(stale) { _ = try? run(ip, ["netns", "del", stale]) } }
+        // A namespace whose marker names a process that no longer runs (pid 0x7fffffff never does).
+        _ = try run(ip, ["netns", "add", stale])
+        try FileManager.default.createDirectory(atPath: "/run/tcpsim", withIntermediateDirectories: true)
+        try "2147483647\n".write(toFile: "/run/tcpsim/netns-\(stale)", atomically: true, encoding: .utf8)
+        let replaced = try run(LiveEnvironment.tcpsim, ["device", "--netns", stale, "-q", "--duration", "0.5"])
+        #expect(replaced.status == 0, "\(replaced.error)")
+        #expect(!LiveEnvironment.namespaceExists(stale))
+        #expect(!FileManager.default.fileExists(atPath: "/run/tcpsim/netns-\(stale)"))
+    }
+}

@@ -27,7 +27,7 @@ struct DeviceErrorTests {
         _ = try run(ip, ["netns", "add", name])
         defer { _ = try? run(ip, ["netns", "del", name]) }
         let result = try tcpsim(["device", "--netns", name])
-        expectOneLineError(result, containing: "network namespace '\(name)' exists; choose another --netns name or remove it with 'ip netns del \(name)'")
+        expectOneLineError(result, containing: "network namespace '\(name)' exists and tcpsim did not create it; choose another --netns name or remove it with 'ip netns del \(name)'")
         #expect(LiveEnvironment.namespaceExists(name), "the user's namespace must survive")
     }
 

@@ -32,6 +32,16 @@ struct AppsTests {
         #expect(report.failure?.contains("\n") == false)
     }
 
+    @Test(arguments: [
+        ("--device_app=echo:7\n--device_app=echo:7", "--device_app=echo:7: port 7 is already served by --device_app=echo:7"),
+        ("--device_app=terminal-server\n--device_app=caseflip-echo:80", "--device_app=caseflip-echo:80: port 80 is already served by --device_app=terminal-server"),
+    ])
+    func twoAppsOnOnePortAreRefusedUpFront(options: String, message: String) throws {
+        let report = try Fixtures.run("--personality=freertos\n\(options)\n1 %{ assert true }%\n", file: "apps.pkt")
+        #expect(report.failure == "apps.pkt: \(message); one app per port")
+        #expect(report.stepsCompleted == 0)
+    }
+
     @Test func theOptionsRoundTripThroughThePrinter() throws {
         let script = try Script.parse("--device_app=terminal-server:capped\n--peer_app=release:3301:2\n")
         #expect(script.options == [.deviceApp("terminal-server:capped"), .peerApp("release:3301:2")])

@@ -27,6 +27,11 @@ int ctun_wait_readable(int fd, long long timeout_ns);
 /// and unblocks those signals in the calling thread.
 void ctun_install_stop_handlers(void);
 
+/// Starts `/bin/sh -c script` in a session of its own (so a terminal's Ctrl-C does not reach it), its standard
+/// input the read end of a pipe whose write end the caller keeps, close-on-exec: the script's `read` returns
+/// when the caller ends, however it ends (SIGKILL included). Returns the write end, or -1 with errno.
+int ctun_spawn_watchdog(const char *script);
+
 /// Pins the calling thread to CPU `cpu`; 0 or -1 with errno (for benchmarks).
 int ctun_pin_to_cpu(int cpu);
 
