@@ -238,3 +238,29 @@ public struct CallSpec: Hashable, Sendable {
 
     public var isFreeRTOSName: Bool { name.hasPrefix(CallSpec.freeRTOSPrefix) }
 }
+
+extension Script {
+    /// An absolute time before what the previous events already reached (packetdrill: "timestamp is before the
+    /// previous event") is an error at that time, not an event silently moved. Relative times count from the
+    /// earliest the previous event can be. (Checked before a run; parsing alone accepts any order.)
+    public func checkTimesGoForward(file: String) throws(ScenarioError) {
+        var earliest = SimDuration.zero
+        func start(of offset: TimeOffset) -> SimDuration { offset.isRelative ? earliest + offset.duration : offset.duration }
+        for step in steps {
+            let time: SimDuration
+            switch step.time {
+            case .absolute(let duration): time = duration
+            case .relative(let duration): time = earliest + duration
+            case .range(let low, _): time = start(of: low)
+            case .blocking(let begin, _): time = start(of: begin)
+            case .any: time = earliest
+            }
+            if time < earliest {
+                throw ScenarioError(file: file, at: step.location,
+                                    expected: "a time at or after the previous event's \(earliest.secondsText) s",
+                                    found: "\(time.secondsText) s")
+            }
+            earliest = time
+        }
+    }
+}

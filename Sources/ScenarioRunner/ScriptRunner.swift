@@ -129,6 +129,11 @@ public final class ScriptRunner: @unchecked Sendable {
     /// Runs every step; returns the report (never throws on a failing expectation).
     public func run() -> ScriptReport {
         defer { externalApp?.stop() }
+        do throws(ScenarioError) {
+            try script.checkTimesGoForward(file: file)
+        } catch {
+            return ScriptReport(failure: error.description, stepsCompleted: 0)
+        }
         var completed = 0
         do {
             try startApps()

@@ -27,7 +27,7 @@ struct ConfigCommand: ParsableCommand {
     func run() throws {
         let header: IPConfigHeader
         if let file {
-            header = IPConfigHeader(parsing: try readConfigText(file), fileName: file)
+            header = IPConfigHeader(parsing: try readConfigHeader(file), fileName: file)
             print("FreeRTOS+TCP configuration from \(file):")
         } else {
             header = IPConfigHeader(parsing: "", fileName: "")

@@ -69,10 +69,11 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
-        let source = try readConfigText(script)
+        let source = try readConfigText(script, expected: "a scenario script")
         let parsed: Script
         do {
             parsed = try Script.parse(source, file: script)
+            try parsed.checkTimesGoForward(file: script)
         } catch {
             throw CLIError(error.rendered(source: source))
         }

@@ -63,10 +63,23 @@ func openCapture(_ path: String) throws -> PcapFileWriter {
 
 /// Reads a FreeRTOSIPConfig.h; its warnings go to stderr as `FILE:LINE:COL: warning: …`.
 func loadIPConfig(_ path: String) throws -> IPConfig {
-    let header = IPConfigHeader(parsing: try readConfigText(path), fileName: path)
+    let header = IPConfigHeader(parsing: try readConfigHeader(path), fileName: path)
     var standardError = StandardError()
     for diagnostic in header.diagnostics { print(diagnostic, to: &standardError) }
     return header.config
+}
+
+/// A configuration header's text: at most 1 MiB and 100,000 macro definitions (a real one has a few hundred).
+func readConfigHeader(_ path: String) throws -> String {
+    let text = try readConfigText(path, limit: 1 << 20, expected: "a FreeRTOSIPConfig.h")
+    var definitions = 0
+    for line in text.split(separator: "\n", omittingEmptySubsequences: true) where line.contains("define") {
+        definitions += 1
+        if definitions > 100_000 {
+            throw CLIError("cannot read '\(path)': more than 100,000 macro definitions, expected a FreeRTOSIPConfig.h")
+        }
+    }
+    return text
 }
 
 /// `--c-app PROGRAM`: the user's own FreeRTOS application (built with `tcpsim cc`) as the device's app.

@@ -1,7 +1,8 @@
 import Foundation
 
-/// The whole file as text; a binary file (one with a NUL byte) is refused (invalid UTF-8 is replaced, not rejected), or a one-line error.
-func readConfigText(_ path: String) throws -> String {
+/// The whole file as text (invalid UTF-8 is replaced, not rejected), or a one-line error: a file larger than
+/// `limit`, or binary data (a NUL byte, located as `file:line:col`).
+func readConfigText(_ path: String, limit: Int = 16 << 20, expected: String = "a text file") throws -> String {
     var isDirectory: ObjCBool = false
     if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
         throw CLIError("cannot read '\(path)': Is a directory")
@@ -12,14 +13,17 @@ func readConfigText(_ path: String) throws -> String {
     }
     defer { try? handle.close() }
     do {
-        // A configuration header is a few kilobytes; refuse devices and files that never end.
-        let limit = 16 << 20
+        // Refuse devices and files that never end.
         let data = try handle.read(upToCount: limit + 1) ?? Data()
         guard data.count <= limit else {
-            throw CLIError("cannot read '\(path)': larger than 16 MiB, expected a FreeRTOSIPConfig.h")
+            throw CLIError("cannot read '\(path)': larger than \(limit >> 20) MiB, expected \(expected)")
         }
         if let nul = data.firstIndex(of: 0) {
-            throw CLIError("cannot read '\(path)': binary file (NUL at byte \(nul - data.startIndex)), expected text")
+            let before = data[data.startIndex..<nul]
+            let line = before.reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
+            let lineStart = before.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? data.startIndex
+            let column = String(decoding: data[lineStart..<nul], as: UTF8.self).unicodeScalars.count + 1
+            throw CLIError("\(path):\(line):\(column): binary data (NUL byte), expected \(expected)")
         }
         return String(decoding: data, as: UTF8.self)
     } catch let error as CLIError {

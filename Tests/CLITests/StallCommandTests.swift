@@ -62,7 +62,20 @@ struct StallCommandTests {
         #expect(config.error == "Error: cannot read '/nonexistent/FreeRTOSIPConfig.h': No such file or directory\n")
         let binary = try CLI.run(["stall", "--config", "/bin/ls"])
         #expect(binary.status == 1)
-        #expect(binary.error.hasPrefix("Error: cannot read '/bin/ls': binary file (NUL at byte"))
+        #expect(binary.error.hasPrefix("Error: /bin/ls:1:"))
+        #expect(binary.error.hasSuffix(": binary data (NUL byte), expected a FreeRTOSIPConfig.h\n"))
         #expect(binary.error.split(separator: "\n").count == 1)
+        // A header of more than 1 MiB is refused before it is read any further.
+        let directory = try CLI.temporaryDirectory()
+        let huge = directory.appendingPathComponent("huge.h")
+        try String(repeating: "#define ipconfigTCP_MSS ( 1460 )\n", count: 40_000).write(to: huge, atomically: true, encoding: .utf8)
+        let large = try CLI.run(["stall", "--config", huge.path])
+        #expect(large.status == 1)
+        #expect(large.error == "Error: cannot read '\(huge.path)': larger than 1 MiB, expected a FreeRTOSIPConfig.h\n")
+        // Binary data in a script is located.
+        let script = directory.appendingPathComponent("binary.pkt")
+        try Data("0 %{ assert true }%\n+1 <\u{0} S".utf8).write(to: script)
+        let located = try CLI.run(["run", script.path])
+        #expect(located.error == "Error: \(script.path):2:5: binary data (NUL byte), expected a scenario script\n")
     }
 }

@@ -146,6 +146,25 @@ struct ErrorTests {
         #expect(error.caretLine(source: source) == caret)
     }
 
+    /// Times that go backwards parse, but a run refuses them at the offending time.
+    @Test(arguments: [
+        ("1.0 %{ assert true }%\n+0.5 %{ assert true }%\n0.5 %{ assert true }%",
+         "t.pkt:3:1: expected a time at or after the previous event's 1.500000 s, found 0.500000 s"),
+        ("2 %{ assert true }%\n1~3 %{ assert true }%",
+         "t.pkt:2:1: expected a time at or after the previous event's 2.000000 s, found 1.000000 s"),
+    ])
+    func timesThatGoBackwardsAreLocated(source: String, message: String) throws {
+        let script = try Script.parse(source, file: "t.pkt")
+        #expect(throws: ScenarioError.self) { try script.checkTimesGoForward(file: "t.pkt") }
+        do {
+            try script.checkTimesGoForward(file: "t.pkt")
+        } catch {
+            #expect(error.description == message)
+        }
+        let forward = try Script.parse("1 %{ assert true }%\n+0.5 %{ assert true }%\n1.5 %{ assert true }%\n* %{ assert true }%")
+        #expect(throws: Never.self) { try forward.checkTimesGoForward(file: "t.pkt") }
+    }
+
     @Test func renderedErrorHasMessageSourceLineAndCaret() {
         let source = "0 close(3) = 0\n+0.1   < S 1:6(4) win 5\n"
         guard let error = parseError(source) else { return }
