@@ -48,6 +48,8 @@ let package = Package(
                 "Simulation", "PcapIO", "ScenarioRunner", "LiveDevice", "Replay", "Stepper", "CTun", "CApp",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        .target(name: "CFuzzDriver"),
+        .executableTarget(name: "tcpsim-fuzz", dependencies: ["CFuzzDriver", "Simulation", "Scenario", "IPConfig", "Replay", "Stepper", "TCPWire", "TCPCore", "TCPSockets", "SimClock"]),
         .executableTarget(name: "tcpsim-bench", dependencies: ["Simulation", "PcapIO", "ScenarioRunner", "LiveDevice", "CTun", "Replay", "CApp"]),
         // Tests.
         .testTarget(name: "TCPWireTests", dependencies: ["TCPWire", "SimClock"]),

@@ -51,6 +51,14 @@ public final class Stepper {
         message = "\(recording.snapshots.count) events recorded; ? for help"
     }
 
+    /// A stepper over a recording made earlier from `source` (a run is deterministic: the same frames).
+    public init(_ source: StepSource, recording: Recording) {
+        self.source = source
+        self.app = nil
+        self.recording = recording
+        message = "\(recording.snapshots.count) events recorded; ? for help"
+    }
+
     public var current: Snapshot? { position >= 0 ? recording.snapshots[position] : nil }
     public var time: SimInstant { current?.time ?? .zero }
     public var atEnd: Bool { position >= recording.snapshots.count - 1 }
