@@ -45,6 +45,24 @@ struct TransferTests {
     }
 }
 
+@Suite("FreeRTOS+TCP bulk transfer on a bad link")
+struct FreeRTOSTransferTests {
+    /// 1 MiB each way between a FreeRTOS+TCP device and a Linux-like client, through 10 % loss, 10 %
+    /// duplication, 10 % reordering and 1 % corruption (which the checksums catch): byte-exact both ways.
+    @Test(arguments: 0..<200 as Range<UInt64>)
+    func aMebibyteEachWayArrivesExactly(seed: UInt64) {
+        var plan = FaultPlan()
+        plan.dropProbability = 0.10
+        plan.duplicateProbability = 0.10
+        plan.reorderProbability = 0.10
+        plan.corruptProbability = 0.01
+        let run = BulkTransferScenario(size: 1 << 20, seed: seed, serverParameters: .freeRTOS(), faults: plan)
+        run.recordTrace(false)
+        run.run()
+        #expect(run.isExact, "seed \(seed): device got \(run.receivedByServer.count), client got \(run.receivedByClient.count) of \(run.size)")
+    }
+}
+
 extension BulkTransferScenario {
     func recordTrace(_ on: Bool) { network.recordsTrace = on }
 }

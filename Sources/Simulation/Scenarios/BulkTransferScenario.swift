@@ -22,14 +22,16 @@ public final class BulkTransferScenario: @unchecked Sendable {
     public private(set) var serverFinished = false
     public static let port: UInt16 = 5001
 
-    /// `duplex: false` sends only client → server.
+    /// `duplex: false` sends only client → server; `serverParameters` (default: `parameters`) give the server
+    /// another stack (a FreeRTOS+TCP device serving a Linux-like client).
     public init(
-        size: Int, seed: UInt64 = 1, parameters: TCPParameters = .linuxLike, delay: SimDuration = .microseconds(100),
-        faults: FaultPlan? = nil, duplex: Bool = true, extraStages: [LinkStage] = []
+        size: Int, seed: UInt64 = 1, parameters: TCPParameters = .linuxLike, serverParameters: TCPParameters? = nil,
+        delay: SimDuration = .microseconds(100), faults: FaultPlan? = nil, duplex: Bool = true,
+        extraStages: [LinkStage] = []
     ) {
         network = Network(seed: seed)
         client = network.addHost("client", address: IPv4Address(192, 0, 2, 1), parameters: parameters)
-        server = network.addHost("server", address: IPv4Address(192, 0, 2, 2), parameters: parameters)
+        server = network.addHost("server", address: IPv4Address(192, 0, 2, 2), parameters: serverParameters ?? parameters)
         var random = network.makeRandom()
         var stages = extraStages
         if let faults { stages.append(FaultInjector(plan: faults, seed: random.next())) }
@@ -59,14 +61,10 @@ public final class BulkTransferScenario: @unchecked Sendable {
     /// With `receiveHandlers`, the readers are handlers (`Host.onReceive`) instead of tasks.
     public func run(limit: SimDuration = .seconds(3600), receiveHandlers: Bool = false) {
         let server = self.server, client = self.client
-        server.spawn("bulk-server") { [self] in
-            let listener = server.socket()
-            try server.bind(listener, port: Self.port)
-            try server.listen(listener, backlog: 1)
-            let connection = try await server.accept(listener)
-            try await exchange(on: server, connection, sending: serverData, handlers: receiveHandlers) { [self] bytes in
-                if bytes.isEmpty { serverFinished = true } else { receivedByServer += bytes }
-            }
+        if server.stack.parameters.personality == .freeRTOS {
+            startFreeRTOSServer()
+        } else {
+            startServer(receiveHandlers: receiveHandlers)
         }
         client.spawn("bulk-client") { [self] in
             let socket = client.socket()
@@ -76,6 +74,55 @@ public final class BulkTransferScenario: @unchecked Sendable {
             }
         }
         network.run(until: { [self] in clientFinished && serverFinished }, limit: .zero + limit)
+    }
+
+    private func startServer(receiveHandlers: Bool) {
+        let server = self.server
+        server.spawn("bulk-server") { [self] in
+            let listener = server.socket()
+            try server.bind(listener, port: Self.port)
+            try server.listen(listener, backlog: 1)
+            let connection = try await server.accept(listener)
+            try await exchange(on: server, connection, sending: serverData, handlers: receiveHandlers) { [self] bytes in
+                if bytes.isEmpty { serverFinished = true } else { receivedByServer += bytes }
+            }
+        }
+    }
+
+    /// A FreeRTOS+TCP device's side, with its API: a writer task and a reader task on the accepted socket.
+    /// FreeRTOS+TCP has no half-close (data that arrives after our FIN is not acknowledged), so the device shuts
+    /// down only once it has read everything the client sends, then reads until the client's FIN ends the
+    /// connection and closes the socket.
+    private func startFreeRTOSServer() {
+        let server = self.server
+        server.spawn("bulk-server") { [self] in
+            let listener = server.rtosSocket()
+            server.rtosBind(listener, port: Self.port)
+            server.rtosListen(listener, backlog: 1)
+            guard case .accepted(let connection) = await server.rtosAccept(listener) else { return }
+            let done = Countdown(2) { server.rtosShutdown(connection) }
+            server.spawn("bulk-server-writer") { [self] in
+                var offset = 0
+                while offset < serverData.count {
+                    let sent = await server.rtosSend(connection, Array(serverData[offset..<min(offset + 8192, serverData.count)]))
+                    guard sent > 0 else { break }
+                    offset += Int(sent)
+                }
+                done.tick()
+            }
+            var counted = false
+            while true {
+                let (result, bytes) = await server.rtosRecv(connection, upTo: 8192)
+                if result < 0 { break }
+                receivedByServer += bytes
+                if !counted, receivedByServer.count >= clientData.count {
+                    counted = true
+                    done.tick()
+                }
+            }
+            server.rtosCloseSocket(connection)
+            serverFinished = true
+        }
     }
 
     /// Sends `data` and shuts down while reading everything the peer sends (in a second task, or in a
