@@ -49,9 +49,9 @@ public struct CAppBuild: Sendable {
 
     /// The compiler's command line (for `--verbose` and tests), with the embedding source at `embedding`.
     public func arguments(runtime: URL, embedding: String) -> [String] {
-        let runtimeSources = ["tcpsim_core.c", "tcpsim_kernel.c", "tcpsim_sockets.c"].map {
-            runtime.appendingPathComponent("src").appendingPathComponent($0).path
-        }
+        let sourceDirectory = runtime.appendingPathComponent("src")
+        let runtimeSources = ((try? FileManager.default.contentsOfDirectory(atPath: sourceDirectory.path)) ?? [])
+            .filter { $0.hasSuffix(".c") }.sorted().map { sourceDirectory.appendingPathComponent($0).path }
         return ["-std=gnu11", "-g", "-O1", "-fno-strict-aliasing"]
             + searchPath(runtime: runtime).map { "-I" + $0 }
             + definitions.map { "-D" + $0 }

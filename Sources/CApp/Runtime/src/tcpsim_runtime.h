@@ -30,6 +30,12 @@ const char *tcpsim_task_name(const struct tcpsim_task *task);
 /* Frees a deleted task's stack once nothing runs on it. */
 void tcpsim_task_forget(struct tcpsim_task *task);
 
+/* The id tcpsim knows a Socket_t by (-1 for NULL and FREERTOS_INVALID_SOCKET). */
+int64_t tcpsim_socket_id(const void *socket);
+
+/* Reports a call tcpsim does not model and ends the application. */
+void tcpsim_unsupported(const char *name) __attribute__((noreturn));
+
 /* Ends the application with a fault tcpsim reports (assertion, task return, unsupported call). */
 void tcpsim_fault(int kind, const char *format, ...) __attribute__((noreturn, format(printf, 2, 3)));
 
