@@ -22,6 +22,8 @@ public struct ReplayReport: Sendable, Codable {
     public var firstDivergence: Divergence?
     /// Lines of the inferred app that could not be carried out (a send on a connection the model refused).
     public var appProblems: [String]
+    /// The model's state changes against the device's own log (`--device-log`).
+    public var stateCheck: StateCheck?
 
     public struct Divergence: Sendable, Codable {
         public var row: Int
@@ -34,7 +36,7 @@ public struct ReplayReport: Sendable, Codable {
         public var recentEvents: [String]
     }
 
-    public var passed: Bool { firstDivergence == nil }
+    public var passed: Bool { firstDivergence == nil && stateCheck?.firstDivergence == nil }
 
     /// `10/10 device segments match` or `first divergence at packet 17 (t=12.004 s): …`.
     public var verdict: String {
@@ -85,6 +87,7 @@ public struct ReplayReport: Sendable, Codable {
             }
         }
         lines += appProblems.map { "note: \($0)" }
+        if let stateCheck { lines.append(stateCheck.summary) }
         lines.append(verdict)
         return lines.joined(separator: "\n")
     }
@@ -150,7 +153,12 @@ public enum Replay {
             listenMode: !settings.app.isInferred ? "\(settings.app)"
                 : "app inferred from the capture, listening sockets \(settings.listen == .automatic ? "\(engine.reuse ? "reuse" : "listener") (auto)" : "\(settings.listen)")",
             tolerance: "\(settings.tolerance)", captureSummary: capture.summary, rows: rows, compared: compared,
-            matched: matched, firstDivergence: nil, appProblems: engine.appLog)
+            matched: matched, firstDivergence: nil, appProblems: engine.appLog,
+            stateCheck: settings.deviceLog.map {
+                // An inferred app opens only the ports the capture shows; a named app opens all of its own.
+                let ports = settings.app.isInferred ? Set(conversations.list.map(\.device.port)) : nil
+                return StateCheck(log: $0, model: engine.stateChanges, end: engine.endSeconds, ports: ports)
+            })
         if let index = rows.firstIndex(where: { $0.status != .injected && $0.status != .match }) {
             report.firstDivergence = explain(rows[index], row: index, capture: capture, conversations: conversations,
                                              settings: settings)

@@ -119,6 +119,8 @@ public struct ReplaySettings: Sendable {
     public var tickLength: SimDuration = .milliseconds(1)
     /// Stop the model at this capture time (for the state at a divergence); nil runs to the end.
     var stopAt: SimDuration?
+    /// The device's own log of its state changes, checked against the model's (`--device-log`).
+    public var deviceLog: DeviceLog?
 
     public init() {}
 }
@@ -147,6 +149,9 @@ final class ReplayEngine: @unchecked Sendable {
     private var sockets: [Int: SocketID] = [:]
     /// What the app did (for the report): `t=… FreeRTOS_send(#4, 6) …`.
     private(set) var appLog: [String] = []
+    /// The device's state changes, with the socket's endpoints, on the capture's clock (for `--device-log`).
+    private(set) var stateChanges: [StateCheck.ModelChange] = []
+    private var endpoints: [Int: (port: UInt16, remote: String)] = [:]
     let reuse: Bool
     let actions: [InferredAction]
     /// REUSE ports that accept again: the app must have closed the previous connection's socket first
@@ -191,6 +196,11 @@ final class ReplayEngine: @unchecked Sendable {
         }
         self.closes = closes
         scale = Double(settings.tickLength.nanoseconds) / 1e6
+        if settings.deviceLog != nil {
+            network.onTrace = { [unowned self] event in
+                if case .transition(_, let host, let transition) = event, host == device.name { recordStateChange(transition) }
+            }
+        }
     }
 
     /// The model's instant for a capture time, and back.
@@ -299,6 +309,22 @@ final class ReplayEngine: @unchecked Sendable {
         network.run(until: modelTime(end))
         external?.stop()
         if let halt = network.haltReason { appLog.append(halt) }
+    }
+
+    /// The wall-clock second the model ran to (the capture's last segment and the tolerance).
+    var endSeconds: Double { Double(capture.epochSeconds) + Double(capture.startNanoseconds + captureTime(network.now).nanoseconds) / 1e9 }
+
+    /// Notes a device state change with its socket's endpoints as the device log names them.
+    private func recordStateChange(_ transition: StateTransition) {
+        let id = transition.connection.rawValue
+        if let info = device.stack.netstat().first(where: { $0.id.rawValue == id }), let local = info.local {
+            let remote = info.remote.map { "\($0.address):\($0.port)" } ?? "0.0.0.0:0"
+            endpoints[id] = (local.port, remote)
+        }
+        guard let (port, remote) = endpoints[id] else { return }
+        let seconds = Double(capture.epochSeconds) + Double(capture.startNanoseconds + captureTime(transition.time).nanoseconds) / 1e9
+        stateChanges.append(StateCheck.ModelChange(time: seconds, port: port, remote: remote,
+                                                   from: transition.from.freeRTOSName, to: transition.to.freeRTOSName))
     }
 
     private func log(_ text: String) { appLog.append("t=\(captureTime(network.now).secondsText) \(text)") }

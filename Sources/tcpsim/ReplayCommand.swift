@@ -56,6 +56,11 @@ struct ReplayCommand: ParsableCommand {
 
     @OptionGroup var cAppOptions: CAppOptions
 
+    @Option(name: .customLong("device-log"), help: ArgumentHelp(
+        "The device's FreeRTOS+TCP debug log ('Socket 3301 -> [192.0.2.1]:54614 State eESTABLISHED->eFIN_WAIT_1' lines): its state changes are checked against the model's.",
+        valueName: "FILE"))
+    var deviceLog: String?
+
     @Option(help: "Output format: text or json.")
     var format: String = "text"
 
@@ -110,6 +115,13 @@ struct ReplayCommand: ParsableCommand {
             }
             settings.config = cApp.config
             settings.app = .external("\(cApp.image.path) (your FreeRTOS application)", start: cApp.image.starter)
+        }
+        if let deviceLog {
+            do {
+                settings.deviceLog = try DeviceLog(path: deviceLog)
+            } catch {
+                throw CLIError("\(error)")
+            }
         }
         settings.compareWindow = compareWindow
         settings.compareOptions = compareOptions
