@@ -19,6 +19,10 @@ struct ConfigCommand: ParsableCommand {
             it came from or 'default'. Without FILE, prints the defaults. Lines that were skipped (macros the \
             simulator does not model, values it cannot evaluate or that FreeRTOS+TCP would reject) are listed \
             on stderr as FILE:LINE:COL: warning: lines. The exit status is 0 whenever FILE could be read.
+
+            Examples:
+              tcpsim config
+              tcpsim config Fixtures/configs/terminal-server.h
             """)
 
     @Argument(help: "A FreeRTOSIPConfig.h, or a 'NAME = value' dump of a device's ipconfig macros.")

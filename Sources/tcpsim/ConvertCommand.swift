@@ -11,6 +11,10 @@ struct ConvertCommand: ParsableCommand {
             each side's ISN; the device app's calls (socket, bind, listen, accept, recv, send, shutdown, close) \
             are inferred as 'tcpsim replay' infers them. One device port per script: pick it with --filter or \
             --device IP:PORT. The script goes to standard output.
+
+            Examples:
+              tcpsim convert pcaps/S1-basic.pcap > s1.pkt
+              tcpsim convert capture.pcapng --filter 'tcp port 3301' > case.pkt && tcpsim run case.pkt
             """)
 
     @OptionGroup var source: CaptureOptions

@@ -15,6 +15,10 @@ struct DemoCommand: ParsableCommand {
             clients connect at 0, 150 and 300 ms, send a line, read it back and close. The timeline shows \
             every state change (FreeRTOS and RFC names, with the cause), every segment in tcpdump style \
             and every socket call; the pcap holds every packet with its virtual timestamp.
+
+            Examples:
+              tcpsim demo
+              tcpsim demo --pcap demo.pcap -q
             """)
 
     @OptionGroup var options: RunOptions

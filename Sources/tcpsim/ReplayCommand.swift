@@ -23,6 +23,12 @@ struct ReplayCommand: ParsableCommand {
 
             Link types: Ethernet (with VLAN tags), raw IPv4, Linux SLL and SLL2, loopback. ARP, IPv6, UDP and \
             IP fragments are counted and skipped.
+
+            Examples:
+              tcpsim replay pcaps/S1-basic.pcap --config Fixtures/configs/terminal-server.h
+              tcpsim replay capture.pcapng --device 192.0.2.2:3301 --tolerance 5ms --pcap model.pcap
+              tcpsim replay pcaps/S8-keepalive.pcap --app terminal-server --device-log pcaps/logs/S8.log
+              tcpsim replay capture.pcapng --c-app ./server
             """)
 
     @OptionGroup var source: CaptureOptions

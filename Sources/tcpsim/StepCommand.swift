@@ -23,6 +23,12 @@ struct StepCommand: ParsableCommand {
             as the other stack), quit. With --c-app PROGRAM (built by 'tcpsim cc') your own FreeRTOS application \
             is the device's app: step through its calls and states. With --plain (or when input is not a terminal) the same commands come \
             from --commands FILE or standard input, one per line, and each frame is printed as text.
+
+            Examples:
+              tcpsim step stall
+              tcpsim step Fixtures/scenarios/reuse-shutdown-stall.pkt
+              tcpsim step pcaps/S3-stall.pcap --plain --commands steps.txt
+              tcpsim step stall --c-app ./server
             """)
 
     @ArgumentParser.Argument(help: "A scenario script (.pkt), a capture (.pcap/.pcapng, replayed against the model), or stall[:VARIANT].")
