@@ -146,6 +146,12 @@ struct CAppCommandTests {
         #expect(both.status != 0)
     }
 
+    @Test func oneAppPerPortOnALiveDevice() throws {
+        let result = try CLI.run(["device", "--netns", "unused", "--app", "echo", "--app", "echo"])
+        #expect(result.status != 0)
+        #expect(result.error == "Error: --app echo is given twice; each app serves its own port, once\n")
+    }
+
     @Test func aScriptThatNeedsACAppSaysSo() throws {
         let directory = try CLI.temporaryDirectory()
         try "--device_app=c:7\n0 < S 0:0(0) win 8192\n".write(to: directory.appendingPathComponent("needs.pkt"), atomically: true, encoding: .utf8)
