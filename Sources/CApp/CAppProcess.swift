@@ -91,7 +91,7 @@ final class CAppProcess {
 
     /// Waits for the first request (from `main()`), which the process makes without being resumed.
     func firstRequest() throws(CAppStop) -> CRequest {
-        try waitForRequest(runningTask: 0)
+        try waitForRequest()
         return request()
     }
 
@@ -110,7 +110,7 @@ final class CAppProcess {
         }
         channel.pointee.rlen = UInt32(count)
         capp_give_turn(channel)
-        try waitForRequest(runningTask: task)
+        try waitForRequest()
         return request()
     }
 
@@ -122,8 +122,8 @@ final class CAppProcess {
                         a2: arguments.2, a3: arguments.3, a4: arguments.4, data: data)
     }
 
-    /// Waits for the turn; a process that dies, spins or hangs becomes a failure naming the task.
-    private func waitForRequest(runningTask: Int32) throws(CAppStop) {
+    /// Waits for the turn; a process that dies, spins or hangs is a `CAppStop` (the caller names the task).
+    private func waitForRequest() throws(CAppStop) {
         if capp_wait_turn(channel, 20_000, 100_000_000) == 1 { return }
         let start = capp_monotonic_ns()
         var cpuStart: Int64 = -1

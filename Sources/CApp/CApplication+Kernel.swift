@@ -149,7 +149,7 @@ extension CApplication {
         let id = nextTaskID
         nextTaskID += 1
         let name = String(decoding: request.data, as: UTF8.self)
-        let task = CTask(id: id, name: name, priority: Int(clamping: request.a0), order: Int(id), kind: request.a2)
+        let task = CTask(id: id, name: name, priority: Int(clamping: request.a0))
         tasks[id] = task
         if request.a2 == 0 { device.log("xTaskCreate(\"\(name)\", priority \(request.a0)) = task \(id)") }
         network.startTask(name) { [self] in await run(task) }

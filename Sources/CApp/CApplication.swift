@@ -9,15 +9,13 @@ import TCPSockets
 final class CTask: @unchecked Sendable {
     let id: Int32
     let name: String
+    /// Ties between equally ready tasks of one priority go by when they became ready (`readyTasks` order).
     var priority: Int
-    /// Creation order: ties between equally ready tasks of one priority go by when they became ready.
-    let order: Int
     /// The priority the application set; `priority` is higher while the task holds a mutex a higher-priority
     /// task waits for (priority inheritance).
     var basePriority: Int
     /// Whether it has asked for the CPU yet (a task created but not yet run is ready).
     var started = false
-    let kind: Int64
     var deleted = false
     var suspended = false
     /// The continuation that waits for the CPU (`CApplication.acquire`).
@@ -29,13 +27,11 @@ final class CTask: @unchecked Sendable {
     var notificationPending = false
     var notificationWaiter: CWaiter?
 
-    init(id: Int32, name: String, priority: Int, order: Int, kind: Int64) {
+    init(id: Int32, name: String, priority: Int) {
         self.id = id
         self.name = name
         self.priority = priority
         basePriority = priority
-        self.order = order
-        self.kind = kind
     }
 }
 
@@ -105,7 +101,7 @@ public final class CApplication: ExternalApp, @unchecked Sendable {
     public func start() throws {
         process = try CAppProcess(path: image.path)
         process?.interruption = interruption
-        let main = CTask(id: 0, name: "main", priority: Int.max, order: 0, kind: 0)
+        let main = CTask(id: 0, name: "main", priority: Int.max)
         tasks[0] = main
         network.startTask("main") { [self] in await run(main) }
     }

@@ -112,7 +112,7 @@ public final class Network: @unchecked Sendable {
     /// Starts an app task without running it yet: it runs when the current event's jobs are drained (safe to call
     /// from inside another task).
     public func startTask(_ name: String, _ body: @escaping @Sendable () async -> Void) {
-        Task(executorPreference: executor) { await body() }
+        Task(executorPreference: executor) { await AppTask.$name.withValue(name) { await body() } }
     }
 
     /// Whether app tasks are queued to run at this instant (a scheduler of app tasks can then not know yet which

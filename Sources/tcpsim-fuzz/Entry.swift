@@ -54,6 +54,7 @@ struct FuzzReplay {
                 count += 1
             }
         }
+        try? FileManager.default.removeItem(atPath: FuzzTarget.pcapPath)
         print("\(name): \(count) inputs, no trap")
     }
 }
