@@ -31,6 +31,8 @@ public struct DeviceLog: Sendable {
 
     public let path: String
     public let changes: [StateChange]
+    /// What else the stack's own debug lines tell about the app (closes, listening sockets) and its clock.
+    public let facts: DeviceLogFacts
 
     public init(path: String) throws(ReplayError) {
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -43,10 +45,18 @@ public struct DeviceLog: Sendable {
     public init(path: String, text: String) {
         self.path = path
         var changes: [StateChange] = []
+        var facts = DeviceLogFacts()
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            if let change = Self.parse(line, number: index + 1) { changes.append(change) }
+            if let change = Self.parse(line, number: index + 1) {
+                changes.append(change)
+                facts.note(change)
+            } else {
+                facts.read(line, number: index + 1)
+            }
+            facts.readClock(line)
         }
         self.changes = changes
+        self.facts = facts
     }
 
     /// `… Socket PORT -> [ADDRESS]:PORT State eFROM->eTO`; nil for any other line.

@@ -24,6 +24,8 @@ public struct ReplayReport: Sendable, Codable {
     public var appProblems: [String]
     /// The model's state changes against the device's own log (`--device-log`).
     public var stateCheck: StateCheck?
+    /// What the replay inferred about the app (each with its evidence) and the capture's clock and driver.
+    public var inferences: [String] = []
 
     public struct Divergence: Sendable, Codable {
         public var row: Int
@@ -49,7 +51,9 @@ public struct ReplayReport: Sendable, Codable {
     /// The side-by-side table, the divergence explained, and the verdict.
     public func text() -> String {
         var lines = ["replaying \(capture): \(captureSummary)",
-                     "device \(device) (\(deviceReason)); \(listenMode); timing tolerance \(tolerance)", ""]
+                     "device \(device) (\(deviceReason)); \(listenMode); timing tolerance \(tolerance)"]
+        lines += inferences.map { "  \($0)" }
+        lines.append("")
         let header = ["frame", "time", "conn", "direction", "captured", "model", ""]
         var table: [[String]] = [header]
         for row in rows {
@@ -107,7 +111,7 @@ public enum Replay {
     public static func check(
         capture path: String, device: String? = nil, config: IPConfig = .defaults,
         tolerance: ReplayTolerance = .default, filter: String? = nil, app: ReplayApp = .inferred,
-        listen: ListenMode = .automatic, tickLength: Duration = .milliseconds(1),
+        listen: ListenMode = .automatic, tickLength: Duration? = nil, driver: ReplayDriver = .automatic,
         compareWindow: Bool = false, compareOptions: Bool = false, modelCapture: PacketSink? = nil
     ) throws(ReplayError) -> ReplayReport {
         var settings = ReplaySettings()
@@ -121,8 +125,11 @@ public enum Replay {
         settings.tolerance = tolerance
         settings.listen = listen
         settings.app = app
-        let (seconds, attoseconds) = tickLength.components
-        settings.tickLength = SimDuration(nanoseconds: seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        settings.tickLength = tickLength.map { tick in
+            let (seconds, attoseconds) = tick.components
+            return SimDuration(nanoseconds: seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        }
+        settings.driver = driver
         settings.compareWindow = compareWindow
         settings.compareOptions = compareOptions
         let capture: Capture
@@ -139,26 +146,49 @@ public enum Replay {
         throws(ReplayError) -> ReplayReport
     {
         let conversations = try Conversations(capture, device: settings.device)
-        let scale = Double(settings.tickLength.nanoseconds) / 1e6
-        let stages: [LinkStage] = modelCapture.map {
-            [PcapRecorder(sink: CaptureClockSink(sink: $0, scale: scale, start: capture.startNanoseconds))]
-        } ?? []
-        let engine = ReplayEngine(capture: capture, conversations: conversations, settings: settings, stages: stages)
-        engine.run()
-        let rows = Comparator(capture: capture, engine: engine, settings: settings).rows()
+        var settings = settings
+        let calibration = Calibration(capture: capture, conversations: conversations, settings: settings)
+        settings.clock = calibration.clock
+        settings.pollGrid = calibration.grid
+        var notes = calibration.notes
+        func play(_ settings: ReplaySettings, recording: Bool) -> (ReplayEngine, [ReplayRow]) {
+            let stages: [LinkStage] = recording ? modelCapture.map {
+                [PcapRecorder(sink: CaptureClockSink(sink: $0, clock: settings.clock, start: capture.startNanoseconds))]
+            } ?? [] : []
+            let engine = ReplayEngine(capture: capture, conversations: conversations, settings: settings, stages: stages)
+            engine.run()
+            return (engine, Comparator(capture: capture, engine: engine, settings: settings).rows())
+        }
+        var (engine, rows) = play(settings, recording: !calibration.refinable)
+        if calibration.refinable {
+            // The tick's length from the device's own timers: each timer-driven segment the model sent at
+            // another time pins the clock there; replay again until none is left (a few passes at most).
+            var pinned: [String] = []
+            for _ in 0..<8 {
+                guard let (time, model) = Calibration.timerDivergence(rows, settings.clock),
+                    let refined = settings.clock.adding(capture: time, model: model)
+                else { break }
+                settings.clock = refined
+                pinned.append(time.secondsText)
+                (engine, rows) = play(settings, recording: false)
+            }
+            notes.insert(pinned.isEmpty ? "clock: device tick 1 ms (auto: no timer-driven segment of the device's needed another)"
+                         : "clock: \(settings.clock) (auto: from the device's timer-driven segments at \(pinned.joined(separator: ", ")) s)", at: 0)
+            if modelCapture != nil { (engine, rows) = play(settings, recording: true) }
+        }
         let compared = rows.filter { $0.status != .injected && $0.status != .extra }.count
         let matched = rows.filter { $0.status == .match }.count
         var report = ReplayReport(
             capture: capture.path, device: "\(conversations.device)", deviceReason: conversations.deviceReason,
-            listenMode: !settings.app.isInferred ? "\(settings.app)"
-                : "app inferred from the capture, listening sockets \(settings.listen == .automatic ? "\(engine.reuse ? "reuse" : "listener") (auto)" : "\(settings.listen)")",
+            listenMode: !settings.app.isInferred ? "\(settings.app)" : "app inferred from the capture",
             tolerance: "\(settings.tolerance)", captureSummary: capture.summary, rows: rows, compared: compared,
             matched: matched, firstDivergence: nil, appProblems: engine.appLog,
             stateCheck: settings.deviceLog.map {
                 // An inferred app opens only the ports the capture shows; a named app opens all of its own.
                 let ports = settings.app.isInferred ? Set(conversations.list.map(\.device.port)) : nil
                 return StateCheck(log: $0, model: engine.stateChanges, end: engine.endSeconds, ports: ports)
-            })
+            },
+            inferences: (settings.app.isInferred ? engine.inference.notes : []) + notes)
         if let index = rows.firstIndex(where: { $0.status != .injected && $0.status != .match }) {
             report.firstDivergence = explain(rows[index], row: index, capture: capture, conversations: conversations,
                                              settings: settings)
@@ -194,17 +224,17 @@ extension String {
 /// the sink's epoch is the first frame's second, so the first frame's fraction of a second is added back.
 private final class CaptureClockSink: PacketSink {
     let sink: PacketSink
-    let scale: Double
+    let clock: CaptureClock
     let start: Int64
 
-    init(sink: PacketSink, scale: Double, start: Int64) {
+    init(sink: PacketSink, clock: CaptureClock, start: Int64) {
         self.sink = sink
-        self.scale = scale
+        self.clock = clock
         self.start = start
     }
 
     func record(_ packet: [UInt8], at time: SimInstant) {
-        let nanoseconds = Int64((Double((time - SimInstant.zero).nanoseconds) * scale).rounded()) + start
+        let nanoseconds = clock.capture(time).nanoseconds + start
         sink.record(packet, at: SimInstant.zero + SimDuration(nanoseconds: nanoseconds))
     }
 }
@@ -217,6 +247,10 @@ public final class ReplaySimulation {
 
     public init(_ capture: Capture, settings: ReplaySettings) throws(ReplayError) {
         let conversations = try Conversations(capture, device: settings.device)
+        var settings = settings
+        let calibration = Calibration(capture: capture, conversations: conversations, settings: settings)
+        settings.clock = calibration.clock
+        settings.pollGrid = calibration.grid
         engine = ReplayEngine(capture: capture, conversations: conversations, settings: settings)
     }
 

@@ -80,7 +80,7 @@ public enum ReplayTolerance: Sendable, Hashable, CustomStringConvertible {
 
 /// The device's application during a replay.
 public enum ReplayApp: Sendable, CustomStringConvertible {
-    /// Inferred from what the device sent (see `ReplayEngine.inferActions`).
+    /// Inferred from what the device sent (see `AppInference`).
     case inferred
     /// The calls (and assertions) of a script in the scenario language, at their times (`--actions FILE`).
     case actions(Script, file: String)
@@ -114,27 +114,21 @@ public struct ReplaySettings: Sendable {
     public var compareOptions = false
     public var listen: ListenMode = .automatic
     public var seed: UInt64 = 1
-    /// How long the device's 1 ms tick lasted on the capture's clock. The FreeRTOS POSIX port of the reference
-    /// captures ticks about 1.4 % slow, so its timers (keep-alive, hang protection) fire that much later.
-    public var tickLength: SimDuration = .milliseconds(1)
+    /// How long the device's 1 ms tick lasted on the capture's clock; nil estimates it (from the device log's
+    /// tick stamps, else from the device's timer-driven segments). The FreeRTOS POSIX port of the reference
+    /// captures ticks 0.1–1.4 % slow, so its timers (keep-alive, hang protection) fire that much later.
+    public var tickLength: SimDuration?
+    /// How the device's interface delivers received frames.
+    public var driver: ReplayDriver = .automatic
+    /// The clock and driver grid a run uses (resolved by `Replay.check` from the two settings above).
+    var clock = CaptureClock()
+    var pollGrid: PollGrid?
     /// Stop the model at this capture time (for the state at a divergence); nil runs to the end.
     var stopAt: SimDuration?
     /// The device's own log of its state changes, checked against the model's (`--device-log`).
     public var deviceLog: DeviceLog?
 
     public init() {}
-}
-
-/// One scheduled act of the inferred device app.
-struct InferredAction {
-    enum Kind {
-        case send([UInt8])
-        case shutdown
-        case connect
-    }
-    var time: SimDuration
-    var conversation: Int
-    var kind: Kind
 }
 
 /// Runs the model as the device against the capture's peers in virtual time.
@@ -152,50 +146,31 @@ final class ReplayEngine: @unchecked Sendable {
     /// The device's state changes, with the socket's endpoints, on the capture's clock (for `--device-log`).
     private(set) var stateChanges: [StateCheck.ModelChange] = []
     private var endpoints: [Int: (port: UInt16, remote: String)] = [:]
-    let reuse: Bool
-    let actions: [InferredAction]
-    /// REUSE ports that accept again: the app must have closed the previous connection's socket first
-    /// (`FreeRTOS_closesocket()` sends nothing, so the capture shows only that the port accepts again).
-    let closes: [(time: SimDuration, conversation: Int)]
+    let inference: AppInference
     private var closed: Set<SocketID> = []
     /// REUSE sockets in use as connections, with their port (listened on afresh once closed).
     private var reuseSockets: [SocketID: UInt16] = [:]
-    /// Capture time per model time: the device's tick length in milliseconds.
-    private let scale: Double
+    let clock: CaptureClock
 
-    init(capture: Capture, conversations: Conversations, settings: ReplaySettings, stages: [LinkStage] = []) {
+    init(capture: Capture, conversations: Conversations, settings: ReplaySettings, stages: [LinkStage] = [],
+         inference: AppInference? = nil) {
         self.capture = capture
         self.conversations = conversations
         self.settings = settings
+        clock = settings.clock
         network = Network(seed: settings.seed)
         network.recordsTrace = true
         device = network.addHost("device", address: conversations.device.address,
                                  parameters: .freeRTOS(config: settings.config))
+        let driver: [LinkStage] = settings.pollGrid.map { [PollingDriver(grid: $0, towardDevice: .forward)] } ?? []
         for conversation in conversations.list where peers[conversation.peer.address] == nil {
             let peer = network.addHost("peer\(peers.count == 0 ? "" : "\(peers.count + 1)")",
                                        address: conversation.peer.address)
             peer.isScripted = true
-            network.connect(peer, device, delay: .zero, stages: stages)
+            network.connect(peer, device, delay: .zero, stages: stages + driver)
             peers[conversation.peer.address] = peer
         }
-        switch settings.listen {
-        case .reuse: reuse = true
-        case .backlog: reuse = false
-        case .automatic: reuse = Self.looksLikeReuse(capture, conversations)
-        }
-        actions = Self.inferActions(capture, conversations)
-        var closes: [(SimDuration, Int)] = []
-        if reuse {
-            var previous: [UInt16: Conversation] = [:]
-            for conversation in conversations.list where !conversation.deviceOpened && conversation.deviceISN != nil {
-                if let before = previous[conversation.device.port] {
-                    closes.append((max(.zero, conversation.firstTime - .microseconds(1)), before.index))
-                }
-                previous[conversation.device.port] = conversation
-            }
-        }
-        self.closes = closes
-        scale = Double(settings.tickLength.nanoseconds) / 1e6
+        self.inference = inference ?? AppInference(capture: capture, conversations: conversations, settings: settings)
         if settings.deviceLog != nil {
             network.onTrace = { [unowned self] event in
                 if case .transition(_, let host, let transition) = event, host == device.name { recordStateChange(transition) }
@@ -204,64 +179,13 @@ final class ReplayEngine: @unchecked Sendable {
     }
 
     /// The model's instant for a capture time, and back.
-    func modelTime(_ time: SimDuration) -> SimInstant { .zero + SimDuration(nanoseconds: Int64((Double(time.nanoseconds) / scale).rounded())) }
-    func captureTime(_ instant: SimInstant) -> SimDuration { SimDuration(nanoseconds: Int64((Double((instant - SimInstant.zero).nanoseconds) * scale).rounded())) }
+    func modelTime(_ time: SimDuration) -> SimInstant { clock.model(time) }
+    func captureTime(_ instant: SimInstant) -> SimDuration { clock.capture(instant) }
 
     /// `FreeRTOS_closesocket()` on a conversation's socket unless the app has closed it already.
     private func closeIfOpen(_ conversation: Int) {
         guard let socket = sockets[conversation], !closed.contains(socket) else { return }
-        log("closesocket(\(socket)) inferred: the port accepts again")
         finish(socket)
-    }
-
-    /// A SYN to a port that accepts connections, answered with RST: the port had no listener then, which is
-    /// what FREERTOS_SO_REUSE_LISTEN_SOCKET does while its connection lives.
-    static func looksLikeReuse(_ capture: Capture, _ conversations: Conversations) -> Bool {
-        let accepting = Set(conversations.listeningPorts(in: capture))
-        return conversations.list.contains { conversation in
-            guard accepting.contains(conversation.device.port), conversation.deviceISN == nil else { return false }
-            return conversation.segments.contains { capture.segments[$0].packet.tcp.flags.contains(.rst) }
-        }
-    }
-
-    /// The app calls the device's own segments imply: new data ⇒ `send()` of it at that time; the device's
-    /// FIN before the peer's ⇒ `shutdown()`; the device's SYN ⇒ `connect()`.
-    static func inferActions(_ capture: Capture, _ conversations: Conversations) -> [InferredAction] {
-        var actions: [InferredAction] = []
-        for conversation in conversations.list {
-            var highest: SeqNumber?
-            var peerFinSeen = false
-            var shutdownDone = false
-            for position in conversation.segments {
-                let segment = capture.segments[position]
-                let tcp = segment.packet.tcp
-                let fromDevice = segment.packet.ip.source == conversation.device.address
-                    && tcp.sourcePort == conversation.device.port
-                guard fromDevice else {
-                    if tcp.flags.contains(.fin) { peerFinSeen = true }
-                    continue
-                }
-                if tcp.flags.contains(.syn), !tcp.flags.contains(.ack) {
-                    actions.append(InferredAction(time: segment.time, conversation: conversation.index, kind: .connect))
-                }
-                var start = tcp.seq + (tcp.flags.contains(.syn) ? 1 : 0)
-                if let highest, highest > start { start = highest }
-                let end = tcp.seq + (tcp.flags.contains(.syn) ? 1 : 0) + tcp.payload.count
-                if !tcp.payload.isEmpty, end > start {
-                    let skip = start - (tcp.seq + (tcp.flags.contains(.syn) ? 1 : 0))
-                    let bytes = Array(tcp.payload.dropFirst(Int(skip)))
-                    actions.append(InferredAction(time: segment.time, conversation: conversation.index, kind: .send(bytes)))
-                    highest = end
-                } else if highest == nil || end > highest! {
-                    highest = end
-                }
-                if tcp.flags.contains(.fin), !peerFinSeen, !shutdownDone {
-                    shutdownDone = true
-                    actions.append(InferredAction(time: segment.time, conversation: conversation.index, kind: .shutdown))
-                }
-            }
-        }
-        return actions.sorted { $0.time < $1.time }
     }
 
     // MARK: - Running
@@ -282,8 +206,8 @@ final class ReplayEngine: @unchecked Sendable {
         switch settings.app {
         case .inferred:
             startListeners()
-            for action in actions { network.at(modelTime(action.time)) { [self] in perform(action) } }
-            for close in closes { network.at(modelTime(close.time)) { [self] in closeIfOpen(close.conversation) } }
+            for action in inference.actions { network.at(modelTime(action.time)) { [self] in perform(action) } }
+            for close in inference.closes { network.at(modelTime(close.time)) { [self] in closeIfOpen(close.conversation) } }
         case .terminalServer(let variant):
             TerminalServer(device: device, variant: variant).start()
         case .external(_, let start):
@@ -338,9 +262,10 @@ final class ReplayEngine: @unchecked Sendable {
         let device = self.device
         let listener = device.rtosSocket()
         device.rtosSetTimeouts(listener, receive: .forever, send: .after(.seconds(2)))
+        let mode = inference.listening[port] ?? .backlog(AppInference.openBacklog)
         let backlog: Int
-        if case .backlog(let count) = settings.listen { backlog = count } else { backlog = reuse ? 1 : 8 }
-        if reuse { device.rtosSetOption(listener, .reuseListenSocket(true)) }
+        if case .backlog(let count) = mode { backlog = count } else { backlog = 1 }
+        if mode == .reuse { device.rtosSetOption(listener, .reuseListenSocket(true)) }
         device.rtosBind(listener, port: port)
         device.rtosListen(listener, backlog: backlog)
         device.spawn("replay-accept-\(port)") { [self] in
@@ -449,11 +374,12 @@ final class ReplayEngine: @unchecked Sendable {
         let next = conversations.list.first {
             $0.index > conversation.index && $0.peer == conversation.peer && $0.device == conversation.device
         }?.firstTime
+        let first = modelTime(conversation.firstTime)
+        let end = next.map(modelTime)
         return peer.received.filter { entry in
-            let time = captureTime(entry.time)
-            return entry.packet.tcp.destinationPort == conversation.peer.port
+            entry.packet.tcp.destinationPort == conversation.peer.port
                 && entry.packet.tcp.sourcePort == conversation.device.port
-                && time >= conversation.firstTime && (next.map { time < $0 } ?? true)
+                && entry.time >= first && (end.map { entry.time < $0 } ?? true)
         }.map { (captureTime($0.time), $0.packet) }
     }
 }

@@ -17,14 +17,11 @@ public enum ScriptConversion {
                 "\(capture.path): convert writes one device port per script, found \(ports.sorted().map(String.init).joined(separator: ", ")); choose one with --filter 'tcp port N' or --device IP:PORT")
         }
         let accepting = conversations.listeningPorts(in: capture).contains(port)
-        let reuse: Bool
-        switch settings.listen {
-        case .reuse: reuse = true
-        case .backlog: reuse = false
-        case .automatic: reuse = ReplayEngine.looksLikeReuse(capture, conversations)
-        }
+        let inference = AppInference(capture: capture, conversations: conversations, settings: settings)
+        let mode = inference.listening[port] ?? .backlog(AppInference.openBacklog)
+        let reuse = mode == .reuse
         let backlog: Int
-        if case .backlog(let count) = settings.listen { backlog = count } else { backlog = reuse ? 1 : 8 }
+        if case .backlog(let count) = mode { backlog = count } else { backlog = 1 }
         let remotePorts = Set(conversations.list.map(\.peer.port))
         let defaultRemote: UInt16 = 40000
 

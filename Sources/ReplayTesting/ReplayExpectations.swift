@@ -17,7 +17,7 @@ import Testing
 @discardableResult
 public func expectReplayMatches(
     _ capture: String, device: String? = nil, config: IPConfig = .defaults, tolerance: ReplayTolerance = .default,
-    filter: String? = nil, app: ReplayApp = .inferred, tickLength: Duration = .milliseconds(1),
+    filter: String? = nil, app: ReplayApp = .inferred, tickLength: Duration? = nil,
     sourceLocation: SourceLocation = #_sourceLocation
 ) throws -> ReplayReport {
     let report = try Replay.check(capture: capture, device: device, config: config, tolerance: tolerance,

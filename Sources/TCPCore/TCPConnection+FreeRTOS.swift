@@ -255,6 +255,9 @@ extension TCPConnection {
         receive.advertisedWindow = Int(segment.window) << Int(receive.scale)
         if segment.flags.contains(.ack) { rtos.advertisedEdge = segment.ackNumber + receive.advertisedWindow }
         if segment.flags.contains(.ack) { rtos.pendingAck = nil }
+        // FreeRTOS: prvTCPReturn_CheckTCPWindow(): every segment the socket sends advertises the window and
+        // clears bWinChange, so data sent in the same pass carries the owed ACK and no bare ACK follows it.
+        rtos.windowChange = false
         segmentsSent += 1
         out.segments.append(OutgoingSegment(source: local, destination: remote, segment: segment, ttl: parameters.ttl))
     }

@@ -15,10 +15,13 @@ struct ReplayCommand: ParsableCommand {
         discussion: """
             The capture's peers are played to a simulated FreeRTOS+TCP device in virtual time, at their captured \
             times, with acknowledgement numbers moved onto the model's ISN. The device's application is inferred \
-            from what the device sent: a listening socket on each port that accepted connections (REUSE_LISTEN \
-            when SYNs to such a port were refused with RST, see --listen), send() of each new piece of data at \
-            the time it left, shutdown() where the device sent the first FIN, and recv() until negative, then \
-            closesocket(). Each device segment is compared with the model's: flags, relative seq/ack, length, \
+            from what the device sent (and the --device-log, when given): a listening socket on each port that \
+            accepted connections, with REUSE_LISTEN when SYNs were refused with RST while one connection was open \
+            or a backlog when connections overlapped (see --listen); send() of each new piece of data at the time \
+            it left; shutdown() where the device sent the first FIN; recv() until negative, then closesocket(); \
+            and a silent closesocket() before a connection the device answered with RST. The device's tick length \
+            and driver are estimated too (--tick-length, --driver). The report lists each inference with its \
+            evidence. Each device segment is compared with the model's: flags, relative seq/ack, length, \
             payload, timing (--tolerance), and optionally window and options. Exit status 0 when all match.
 
             Link types: Ethernet (with VLAN tags), raw IPv4, Linux SLL and SLL2, loopback. ARP, IPv6, UDP and \
@@ -48,8 +51,15 @@ struct ReplayCommand: ParsableCommand {
     @Option(help: "A script in the scenario language whose calls and assertions are the device's app (no packets).")
     var actions: String?
 
-    @Option(help: "How long the device's 1 ms tick lasted on the capture's clock, e.g. 1.00135ms for the FreeRTOS POSIX port of pcaps/ (its timers fire that much later).")
-    var tickLength: String = "1ms"
+    @Option(help: ArgumentHelp(
+        "How long the device's 1 ms tick lasted on the capture's clock: auto (default: from the --device-log's tick stamps, else from the device's keep-alive, hang-protection and retransmission timing, piecewise when it drifts) or a duration from 0.5ms to 2ms such as 1.00135ms.",
+        valueName: "auto|DURATION"))
+    var tickLength: String = "auto"
+
+    @Option(help: ArgumentHelp(
+        "How the device's interface delivers received frames: auto (default: from the device's reply times), immediate, or poll:1ms (the FreeRTOS POSIX/libpcap port polls once a tick, so frames wait for the next tick and arrive together).",
+        valueName: "auto|immediate|poll:PERIOD"))
+    var driver: String = "auto"
 
     @Flag(help: "Compare window fields too.")
     var compareWindow = false
@@ -74,13 +84,24 @@ struct ReplayCommand: ParsableCommand {
         guard ReplayTolerance(tolerance) != nil else {
             throw CLIError("--tolerance expects a time such as 2ms, 500us or 0.1s, or a percentage such as 10%, found '\(tolerance)'")
         }
-        guard case .absolute(let tick)? = ReplayTolerance(tickLength), tick >= .microseconds(500), tick <= .milliseconds(2) else {
-            throw CLIError("--tick-length expects a duration from 0.5ms to 2ms such as 1.00135ms, found '\(tickLength)'")
+        guard parsedTickLength != nil else {
+            throw CLIError("--tick-length expects auto or a duration from 0.5ms to 2ms such as 1.00135ms, found '\(tickLength)'")
+        }
+        guard ReplayDriver(driver) != nil else {
+            throw CLIError("--driver expects auto, immediate or poll:PERIOD with a period from 1ms to 100ms (such as poll:1ms), found '\(driver)'")
         }
         guard parsedApp != nil else {
             throw CLIError("--app expects inferred or terminal-server[:\(TerminalServerVariant.allCases.map(\.rawValue).joined(separator: "|"))], found '\(app)'")
         }
         guard format == "text" || format == "json" else { throw CLIError("--format expects text or json, found '\(format)'") }
+    }
+
+    /// `.some(nil)` for auto.
+    private var parsedTickLength: SimDuration?? {
+        if tickLength == "auto" { return .some(nil) }
+        guard case .absolute(let tick)? = ReplayTolerance(tickLength), tick >= .microseconds(500), tick <= .milliseconds(2)
+        else { return nil }
+        return .some(tick)
     }
 
     private var parsedApp: ReplayApp? {
@@ -105,7 +126,8 @@ struct ReplayCommand: ParsableCommand {
         settings.tolerance = ReplayTolerance(tolerance) ?? .default
         settings.listen = source.listenMode
         settings.app = parsedApp ?? .inferred
-        if case .absolute(let tick)? = ReplayTolerance(tickLength) { settings.tickLength = tick }
+        settings.tickLength = parsedTickLength ?? nil
+        settings.driver = ReplayDriver(driver) ?? .automatic
         if let actions {
             let text = try readConfigText(actions)
             do {

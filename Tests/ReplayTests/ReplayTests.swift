@@ -65,12 +65,13 @@ struct ReferenceCaptureTests {
     /// tolerance absorbs it. The terminal server's select loop takes no ticks off the socket's timer.
     @Test func theFirstKeepAliveProbeIsLaterOnTheRealDevice() throws {
         let strict = try Replay.check(capture: Paths.capture("S8-keepalive"), config: Paths.referenceConfig,
-                                      app: .terminalServer(.report))
+                                      app: .terminalServer(.report), tickLength: .milliseconds(1))
         let divergence = try #require(strict.firstDivergence)
         #expect(divergence.frame == 11)
         #expect(divergence.summary.contains("differs in time -284.6 ms"))
         let loose = try Replay.check(capture: Paths.capture("S8-keepalive"), config: Paths.referenceConfig,
-                                     tolerance: .absolute(.milliseconds(400)), app: .terminalServer(.report))
+                                     tolerance: .absolute(.milliseconds(400)), app: .terminalServer(.report),
+                                     tickLength: .milliseconds(1))
         #expect(loose.passed, "\(loose.text())")
         #expect(loose.matched == 9)
     }

@@ -1,0 +1,77 @@
+import Foundation
+import Replay
+import Testing
+
+/// The device app a replay infers from a capture (and the device's log), each inference named in the report.
+@Suite("replay app inference")
+struct InferenceTests {
+    static func replay(_ capture: String, log: String? = nil) throws -> ReplayReport {
+        var settings = ReplaySettings()
+        settings.config = Paths.referenceConfig
+        if let log { settings.deviceLog = try DeviceLog(path: DeviceLogTests.log(log)) }
+        return try Replay.check(try Capture(path: capture), settings: settings)
+    }
+
+    /// SYNs refused with RST while the first client's connection was still open, none accepted then:
+    /// FREERTOS_SO_REUSE_LISTEN_SOCKET on 3301; port 80 refused nothing: a listener.
+    @Test func refusedSYNsWhileAConnectionIsOpenMeanReuse() throws {
+        let report = try Self.replay(Paths.capture("S3-stall"))
+        #expect(report.inferences.contains { $0.hasPrefix("port 3301 listens with FREERTOS_SO_REUSE_LISTEN_SOCKET: SYNs refused with RST while a connection was open (frames 20, 24, 26)") },
+                "\(report.inferences)")
+        #expect(report.inferences.contains { $0.hasPrefix("port 80 listens with backlog:8: no SYN to it was refused") })
+        #expect(report.inferences.contains { $0.contains("closed silently before frame") && $0.contains("its REUSE port accepts again") })
+        #expect(report.passed, "\(report.text())")
+    }
+
+    /// The device log says what the capture cannot: S1's port 3301 took its connection on the listening socket
+    /// itself (REUSE), port 80's `Gain: … 1 / 4` line gives its backlog, and the closes come at logged times.
+    @Test func theDeviceLogNamesTheListenersAndCloses() throws {
+        let report = try Self.replay(Paths.capture("S2-device-close"), log: "S2")
+        #expect(report.inferences.contains("port 3301 listens with FREERTOS_SO_REUSE_LISTEN_SOCKET (device log line 71: the listening socket itself took a connection)"),
+                "\(report.inferences)")
+        #expect(report.inferences.contains { $0.hasPrefix("port 80 listens with backlog 4 (device log line") })
+        #expect(report.inferences.contains("3 FreeRTOS_closesocket() calls at the times the device log gives"))
+        #expect(report.passed, "\(report.text())")
+        #expect(report.stateCheck?.matched == 19)
+    }
+
+    @Test func logFactsAreReadFromTheStacksOwnLines() {
+        let log = DeviceLog(path: "d.log", text: """
+            1795236665.832888 tick=1785 DBG Gain: Socket 80 now has 1 / 4 child me: 0x1 parent: 0x2 peer: 0x1
+            1795236665.836002 tick=1788 DBG FreeRTOS_closesocket[0ip port 80 to c0000201ip port 58304]: buffers 45 socks 6
+            1795236670.000000 tick=6000 DBG Check: Socket 3302 already has 2 / 2 children
+            1795236664.830944 tick=783 DBG Socket 3301 -> [192.0.2.1]:36822 State eTCP_LISTEN->eSYN_FIRST
+            no stamp here
+            """)
+        #expect(log.facts.listening[80] == .backlog(4, line: 1))
+        #expect(log.facts.listening[3302] == .backlog(2, line: 3))
+        #expect(log.facts.listening[3301] == .reuse(line: 4))
+        #expect(log.facts.closes.map { "\($0.port) \($0.remotePort) \($0.line)" } == ["80 58304 2"])
+        #expect(log.facts.clock.map(\.tick) == [1785, 1788, 6000, 783])
+    }
+
+    /// The model's own stall with the backlog-2 fix (`tcpsim stall --variant backlog2 --pcap`): no SYN was
+    /// refused, so a listener, not REUSE; the capped variant's refusals make REUSE, and its second client
+    /// proves the first socket closed silently.
+    @Test func theStallVariantsCapturesAreInferredAsTheirListeners() throws {
+        let backlog = try Self.record("backlog2")
+        defer { try? FileManager.default.removeItem(atPath: backlog) }
+        let listener = try Self.replay(backlog)
+        #expect(listener.inferences.contains("port 3301 listens with backlog:8: no SYN to it was refused"), "\(listener.inferences)")
+        #expect(listener.passed, "\(listener.text())")
+        let capped = try Self.record("capped")
+        defer { try? FileManager.default.removeItem(atPath: capped) }
+        let reuse = try Self.replay(capped)
+        #expect(reuse.inferences.contains { $0.hasPrefix("port 3301 listens with FREERTOS_SO_REUSE_LISTEN_SOCKET: SYNs refused") }, "\(reuse.inferences)")
+        #expect(reuse.inferences.contains { $0.hasPrefix("connection #1 closed silently before frame") })
+        #expect(reuse.passed, "\(reuse.text())")
+    }
+
+    /// Runs `tcpsim stall --variant VARIANT --pcap` and returns the capture's path.
+    static func record(_ variant: String) throws -> String {
+        let pcap = FileManager.default.temporaryDirectory.appendingPathComponent("tcpsim-stall-\(variant)-\(UUID().uuidString).pcap").path
+        let result = try ReplayCommandTests().tcpsim(["stall", "--variant", variant, "--pcap", pcap, "-q"])
+        #expect(FileManager.default.fileExists(atPath: pcap), "\(result.output)\(result.error)")
+        return pcap
+    }
+}
