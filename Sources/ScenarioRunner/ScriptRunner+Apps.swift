@@ -15,7 +15,8 @@ import TCPWire
 /// - `--peer_app=never-closing:PORT[:START]`: a live host (192.0.2.3, RFC personality) that connects at START
 ///   seconds, exchanges a line and never closes.
 /// - `--peer_app=reconnecting:PORT:START:EVERY`: connects from START every EVERY seconds until it succeeds.
-/// - `--peer_app=release:PORT[:START]`: sends `GET /release?port=PORT` to the device's port 80 at START.
+/// - `--peer_app=release:PORT[:START[:DELAY_MS]]`: sends `GET /release?port=PORT[&delay=DELAY_MS]` to the
+///   device's port 80 at START.
 extension ScriptRunner {
     public static let livePeerAddress = IPv4Address(192, 0, 2, 3)
 
@@ -138,6 +139,14 @@ extension ScriptRunner {
         return host
     }
 
+    /// A whole number of milliseconds from 0 to 86,400,000.
+    private func milliseconds(_ text: String, in option: String) throws -> Int {
+        guard let value = Int(text), (0...86_400_000).contains(value) else {
+            throw RunnerError("\(file): --\(option): expected a release wait in milliseconds from 0 to 86400000, found '\(text)'")
+        }
+        return value
+    }
+
     private func startPeerApp(_ text: String) throws {
         let parts = fields(text)
         let option = "peer_app=\(parts[0])"
@@ -155,7 +164,8 @@ extension ScriptRunner {
         case "release":
             let port = try port(parts.count > 1 ? parts[1] : nil, in: option)
             let start = try seconds(parts.count > 2 ? parts[2] : nil, default: 0, in: option)
-            livePeer.startHTTPGet(at: start, server: server(TerminalServer.controlPort), path: "/release?port=\(port)")
+            let delay = try parts.count > 3 ? "&delay=\(Int(try milliseconds(parts[3], in: option)))" : ""
+            livePeer.startHTTPGet(at: start, server: server(TerminalServer.controlPort), path: "/release?port=\(port)\(delay)")
         default:
             throw RunnerError("\(file): --peer_app: expected never-closing, reconnecting or release, found '\(parts[0])'")
         }

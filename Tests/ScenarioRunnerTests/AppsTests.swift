@@ -24,6 +24,7 @@ struct AppsTests {
         ("--device_app=terminal-server:fast", "expected a variant (report, capped, fix-a, fix-b, backlog2), found 'fast'"),
         ("--peer_app=never-closing:3301:soon", "--peer_app=never-closing: expected a time in seconds, found 'soon'"),
         ("--peer_app=ddos:80", "--peer_app: expected never-closing, reconnecting or release, found 'ddos'"),
+        ("--peer_app=release:3301:2:-5", "--peer_app=release: expected a release wait in milliseconds from 0 to 86400000, found '-5'"),
     ])
     func aMalformedAppOptionIsAOneLineError(option: String, message: String) throws {
         let report = try Fixtures.run("--personality=freertos\n\(option)\n0 %{ assert true }%\n", file: "apps.pkt")

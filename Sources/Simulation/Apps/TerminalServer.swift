@@ -60,6 +60,8 @@ public final class TerminalServer: @unchecked Sendable {
         var releasing: [SocketID: SimInstant] = [:]
     }
     private var terminals: [UInt16: Terminal] = [:]
+    /// `&delay=MS` of a release request: how long that client's release may wait for `FreeRTOS_recv()` < 0.
+    private var releaseWaits: [SocketID: SimDuration] = [:]
     private var http: SocketID?
     private var httpClients: [SocketID: [UInt8]] = [:]
     private var httpClosing: Set<SocketID> = []
@@ -140,6 +142,9 @@ public final class TerminalServer: @unchecked Sendable {
 
     /// One pass of the release wait; returns why to close the socket now, or nil to keep waiting.
     private func releaseStep(_ client: SocketID, since: SimInstant, bits: SelectEvents) async -> String? {
+        if let wait = releaseWaits[client], device.now - since >= wait {
+            return "the request's release wait of \(wait) (&delay=) expired in \(device.stack.state(of: client).freeRTOSName)"
+        }
         switch variant {
         case .report, .backlog2:
             guard !bits.isEmpty else { return nil }
@@ -168,6 +173,7 @@ public final class TerminalServer: @unchecked Sendable {
         closes.append((terminal.port, device.now, client, reason, device.stack.connection(of: client)?.lastTransition))
         terminal.clients.removeAll { $0 == client }
         terminal.releasing[client] = nil
+        releaseWaits[client] = nil
         device.rtosCloseSocket(client)
         if client == terminal.socket {
             // A REUSE socket: a fresh socket, bound and listening again.
@@ -182,8 +188,9 @@ public final class TerminalServer: @unchecked Sendable {
         }
     }
 
-    /// `GET /release?port=N`: kick the client of port N.
-    private func release(port: UInt16) -> String {
+    /// `GET /release?port=N[&delay=MS]`: kick the client of port N; with `delay`, close it after at most MS ms
+    /// of waiting for `FreeRTOS_recv()` < 0 (the reference device's per-request release wait).
+    private func release(port: UInt16, wait: SimDuration? = nil) -> String {
         guard var terminal = terminals[port] else { return "no such port \(port)" }
         releases.append((port, device.now))
         guard let client = terminal.clients.last(where: { terminal.releasing[$0] == nil }) else {
@@ -195,6 +202,7 @@ public final class TerminalServer: @unchecked Sendable {
         } else {
             device.rtosShutdown(client)
             terminal.releasing[client] = device.now
+            releaseWaits[client] = wait
         }
         terminals[port] = terminal
         return "released \(port)"
@@ -235,9 +243,15 @@ public final class TerminalServer: @unchecked Sendable {
     private func handle(request: String) -> String {
         let firstLine = request.split(whereSeparator: { $0 == "\r" || $0 == "\n" }).first.map(String.init) ?? ""
         let parts = firstLine.split(separator: " ")
-        guard parts.count >= 2, parts[0] == "GET", parts[1].hasPrefix("/release?port="),
-            let port = UInt16(parts[1].dropFirst("/release?port=".count))
-        else { return "unknown request" }
-        return release(port: port)
+        guard parts.count >= 2, parts[0] == "GET", parts[1].hasPrefix("/release?") else { return "unknown request" }
+        var query: [Substring: Substring] = [:]
+        for pair in parts[1].dropFirst("/release?".count).split(separator: "&") {
+            let field = pair.split(separator: "=", maxSplits: 1)
+            if field.count == 2 { query[field[0]] = field[1] }
+        }
+        guard let port = query["port"].flatMap({ UInt16($0) }) else { return "unknown request" }
+        let delay = query["delay"].flatMap { Int($0) }.map { SimDuration.milliseconds(min(max(0, $0), 86_400_000)) }
+        if query["delay"] != nil && delay == nil { return "unknown request" }
+        return release(port: port, wait: delay)
     }
 }
