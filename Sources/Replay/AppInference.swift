@@ -22,8 +22,10 @@ struct AppInference {
     var listening: [UInt16: ListenMode] = [:]
     /// Sends, shutdowns and connects at the times the device's segments show them.
     var actions: [InferredAction] = []
-    /// `FreeRTOS_closesocket()` calls, which send nothing: at the time the evidence allows.
-    var closes: [(time: SimDuration, conversation: Int)] = []
+    /// `FreeRTOS_closesocket()` calls, which send nothing: at the time the evidence allows, and for a close the
+    /// device log shows, once the socket is in the state the log had it in just before (the app closed in
+    /// reaction to that change, which the model's clock may place a little later).
+    var closes: [(time: SimDuration, conversation: Int, after: String?)] = []
     /// What was inferred, for the report.
     var notes: [String] = []
 
@@ -32,12 +34,12 @@ struct AppInference {
 
     init(capture: Capture, conversations: Conversations, settings: ReplaySettings) {
         let rules = TCPParameters.freeRTOS(config: settings.config).freeRTOS
-        self.init(capture: capture, conversations: conversations, listen: settings.listen, log: settings.deviceLog?.facts,
+        self.init(capture: capture, conversations: conversations, listen: settings.listen, log: settings.deviceLog,
                   hangProtection: rules.hangProtection, window: rules.sendWindowSegments * 1460,
                   deliver: { time in settings.pollGrid.map { settings.clock.capture($0.nextPoll(after: settings.clock.model(time))) } ?? time })
     }
 
-    init(capture: Capture, conversations: Conversations, listen: ListenMode, log: DeviceLogFacts?,
+    init(capture: Capture, conversations: Conversations, listen: ListenMode, log: DeviceLog?,
          hangProtection: SimDuration?, window: Int = 2 * 1460, deliver: (SimDuration) -> SimDuration = { $0 })
     {
         let ports = conversations.listeningPorts(in: capture)
@@ -47,7 +49,7 @@ struct AppInference {
                 listening[port] = listen
                 continue
             }
-            switch log?.listening[port] {
+            switch log?.facts.listening[port] {
             case .reuse(let line)?:
                 listening[port] = .reuse
                 notes.append("port \(port) listens with FREERTOS_SO_REUSE_LISTEN_SOCKET (device log line \(line): the listening socket itself took a connection)")
@@ -68,16 +70,17 @@ struct AppInference {
     /// Closes: the device log's own `FreeRTOS_closesocket[…]` lines; else a REUSE port that accepts again
     /// (its socket was closed first), and a connection the device answers with RST after having served it
     /// (the socket was freed silently before the peer's segment that got the RST).
-    private mutating func inferCloses(capture: Capture, conversations: Conversations, log: DeviceLogFacts?) {
+    private mutating func inferCloses(capture: Capture, conversations: Conversations, log: DeviceLog?) {
         var closed: Set<Int> = []
         let start = Double(capture.epochSeconds) + Double(capture.startNanoseconds) / 1e9
-        for close in log?.closes ?? [] {
+        for close in log?.facts.closes ?? [] {
             guard let time = close.time.map({ SimDuration(nanoseconds: Int64((($0 - start) * 1e9).rounded())) }),
                 let conversation = conversations.list.last(where: {
                     $0.device.port == close.port && $0.peer.port == close.remotePort && $0.firstTime <= time
                 })
             else { continue }
-            closes.append((max(.zero, time), conversation.index))
+            let before = log?.changes.last { $0.line < close.line && $0.port == close.port && $0.remote.hasSuffix(":\(close.remotePort)") }
+            closes.append((max(.zero, time), conversation.index, before?.to))
             closed.insert(conversation.index)
         }
         if !closed.isEmpty {
@@ -87,7 +90,7 @@ struct AppInference {
         for conversation in conversations.list where !conversation.deviceOpened && conversation.deviceISN != nil {
             let port = conversation.device.port
             if listening[port] == .reuse, let before = previous[port], !closed.contains(before.index) {
-                closes.append((max(.zero, conversation.firstTime - .microseconds(1)), before.index))
+                closes.append((max(.zero, conversation.firstTime - .microseconds(1)), before.index, nil))
                 closed.insert(before.index)
                 notes.append("connection #\(before.index) closed silently before frame \(capture.segments[conversation.segments[0]].frame): its REUSE port accepts again")
             }
@@ -95,7 +98,7 @@ struct AppInference {
         }
         for conversation in conversations.list where conversation.deviceISN != nil && !closed.contains(conversation.index) {
             guard let (time, frame) = Self.silentClose(conversation, capture) else { continue }
-            closes.append((time, conversation.index))
+            closes.append((time, conversation.index, nil))
             notes.append("connection #\(conversation.index) closed silently before frame \(frame): the device answered it with RST there")
         }
         closes.sort { $0.time < $1.time }

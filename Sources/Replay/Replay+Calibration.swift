@@ -11,6 +11,8 @@ struct Calibration {
     /// Whether the clock can still be refined from the model's timer-driven segments (no tick length given
     /// and no log to read it from).
     var refinable: Bool
+    /// Whether the clock came from the device log's tick stamps.
+    var fromLog = false
 
     init(capture: Capture, conversations: Conversations, settings: ReplaySettings) {
         notes = []
@@ -20,6 +22,8 @@ struct Calibration {
             notes.append("clock: device tick \(tick) (given)")
         } else if let log = settings.deviceLog, let estimate = Self.logClock(log, capture) {
             clock = estimate.clock
+            refinable = true
+            fromLog = true
             notes.append("clock: \(estimate.clock) (from \(estimate.stamps) tick stamps of \(log.path))")
         } else {
             clock = CaptureClock()

@@ -172,8 +172,13 @@ public enum Replay {
                 pinned.append(time.secondsText)
                 (engine, rows) = play(settings, recording: false)
             }
-            notes.insert(pinned.isEmpty ? "clock: device tick 1 ms (auto: no timer-driven segment of the device's needed another)"
-                         : "clock: \(settings.clock) (auto: from the device's timer-driven segments at \(pinned.joined(separator: ", ")) s)", at: 0)
+            if !pinned.isEmpty {
+                let origin = calibration.fromLog ? "the log's tick stamps, pinned on" : "auto: from"
+                notes.removeAll { $0.hasPrefix("clock:") }
+                notes.insert("clock: \(settings.clock) (\(origin) the device's timer-driven segments at \(pinned.joined(separator: ", ")) s)", at: 0)
+            } else if !calibration.fromLog {
+                notes.insert("clock: device tick 1 ms (auto: no timer-driven segment of the device's needed another)", at: 0)
+            }
             if modelCapture != nil { (engine, rows) = play(settings, recording: true) }
         }
         let compared = rows.filter { $0.status != .injected && $0.status != .extra }.count

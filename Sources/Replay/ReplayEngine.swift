@@ -183,8 +183,12 @@ final class ReplayEngine: @unchecked Sendable {
     func captureTime(_ instant: SimInstant) -> SimDuration { clock.capture(instant) }
 
     /// `FreeRTOS_closesocket()` on a conversation's socket unless the app has closed it already.
-    private func closeIfOpen(_ conversation: Int) {
+    private func closeIfOpen(_ conversation: Int, after state: String? = nil, until deadline: SimInstant = .zero) {
         guard let socket = sockets[conversation], !closed.contains(socket) else { return }
+        if let state, device.stack.state(of: socket).freeRTOSName != state, network.now < deadline {
+            network.at(network.now + .microseconds(100)) { [self] in closeIfOpen(conversation, after: state, until: deadline) }
+            return
+        }
         finish(socket)
     }
 
@@ -192,6 +196,7 @@ final class ReplayEngine: @unchecked Sendable {
 
     /// Schedules the app and the peers' segments, and runs to the end of the capture (plus the tolerance).
     func run() {
+        let causes = Self.causes(capture, conversations)
         // The peers' segments first: an actions script runs the network as it goes.
         for conversation in conversations.list {
             for position in conversation.segments {
@@ -199,7 +204,12 @@ final class ReplayEngine: @unchecked Sendable {
                 guard segment.packet.ip.source == conversation.peer.address,
                     segment.packet.tcp.sourcePort == conversation.peer.port
                 else { continue }
-                network.at(modelTime(segment.time)) { [self] in inject(segment, of: conversation) }
+                let time = modelTime(segment.time)
+                if let cause = causes[position] {
+                    network.at(time) { [self] in injectAfter(cause, segment, of: conversation, deadline: time + Self.causalWait) }
+                } else {
+                    network.at(time) { [self] in inject(segment, of: conversation) }
+                }
             }
         }
         var external: ExternalApp?
@@ -207,7 +217,10 @@ final class ReplayEngine: @unchecked Sendable {
         case .inferred:
             startListeners()
             for action in inference.actions { network.at(modelTime(action.time)) { [self] in perform(action) } }
-            for close in inference.closes { network.at(modelTime(close.time)) { [self] in closeIfOpen(close.conversation) } }
+            for close in inference.closes {
+                let time = modelTime(close.time)
+                network.at(time) { [self] in closeIfOpen(close.conversation, after: close.after, until: time + Self.causalWait) }
+            }
         case .terminalServer(let variant):
             TerminalServer(device: device, variant: variant).start()
         case .external(_, let start):
@@ -354,7 +367,7 @@ final class ReplayEngine: @unchecked Sendable {
     }
 
     /// Sends a captured peer segment, its acknowledgement moved from the captured device's ISN to the model's.
-    private func inject(_ captured: CapturedSegment, of conversation: Conversation) {
+    func inject(_ captured: CapturedSegment, of conversation: Conversation) {
         guard let peer = peers[conversation.peer.address] else { return }
         var segment = captured.packet.tcp
         if segment.flags.contains(.ack), let real = conversation.deviceISN, let model = modelISN(of: conversation) {

@@ -35,6 +35,29 @@ struct InferenceTests {
         #expect(report.stateCheck?.matched == 19)
     }
 
+    /// No flag but `--config` and the device's log: the app, the listeners, the closes, the clock (S8's drifts
+    /// from 1.0 to 1.8 % within the capture) and the driver are all inferred, and every device segment and
+    /// state change matches at the default 2 ms tolerance.
+    @Test(arguments: ["S1-basic", "S2-device-close", "S3-stall", "S6-no-listener", "S8-keepalive"])
+    func aSharedCaptureMatchesWithItsLogAlone(capture: String) throws {
+        let report = try Self.replay(Paths.capture(capture), log: String(capture.prefix { $0 != "-" }))
+        #expect(report.passed, "\(report.text())")
+        #expect(report.inferences.contains { $0.hasPrefix("clock: ") } && report.inferences.contains { $0.hasPrefix("driver: ") })
+    }
+
+    /// S3b: the same, state by state, with one RST the real device sent 3.8 ms late (its process did not run
+    /// then) forgiven by a 5 ms tolerance; the app's close after hang protection waits for the model's own
+    /// eCLOSE_WAIT, as the log shows the app reacting to it.
+    @Test func theHangProtectionCaptureMatchesStateByState() throws {
+        var settings = ReplaySettings()
+        settings.config = Paths.referenceConfig
+        settings.deviceLog = try DeviceLog(path: DeviceLogTests.log("S3b"))
+        settings.tolerance = .absolute(.milliseconds(5))
+        let report = try Replay.check(try Capture(path: Paths.capture("S3b-stall-no-app-timeout")), settings: settings)
+        #expect(report.passed, "\(report.text())")
+        #expect(report.stateCheck?.matched == 19)
+    }
+
     @Test func logFactsAreReadFromTheStacksOwnLines() {
         let log = DeviceLog(path: "d.log", text: """
             1795236665.832888 tick=1785 DBG Gain: Socket 80 now has 1 / 4 child me: 0x1 parent: 0x2 peer: 0x1

@@ -1,0 +1,88 @@
+import SimClock
+import Simulation
+import TCPWire
+
+/// A peer segment that answered within 1 ms a segment the device sent on a timer (the Linux peer's ACK of a
+/// keep-alive probe, of a retransmission) is played once the model has sent that segment too, so an answer
+/// never overtakes what it answers when the two clocks differ by a millisecond or two; after `causalWait` it is
+/// played anyway.
+extension ReplayEngine {
+    /// A device segment as both sides can name it: flags, sequence number relative to the ISN, and length.
+    struct SegmentKey: Hashable {
+        var flags: UInt8
+        var seq: Int
+        var length: Int
+
+        init(_ segment: TCPSegment, isn: SeqNumber?) {
+            flags = segment.flags.intersection([.syn, .fin, .rst, .ack]).rawValue
+            seq = isn.map { segment.seq - $0 } ?? Int(segment.seq.rawValue)
+            length = segment.payload.count
+        }
+    }
+
+    /// The device segment a peer segment answered: which one (the n-th with this key), and how soon after.
+    struct Cause {
+        var key: SegmentKey
+        var occurrence: Int
+        var gap: SimDuration
+    }
+
+    static let causalWait = SimDuration.milliseconds(50)
+
+    /// The causes of the peer segments (by position in the capture) that followed a device segment within 1 ms.
+    static func causes(_ capture: Capture, _ conversations: Conversations) -> [Int: Cause] {
+        var causes: [Int: Cause] = [:]
+        for conversation in conversations.list {
+            var counts: [SegmentKey: Int] = [:]
+            var last: (time: SimDuration, key: SegmentKey, occurrence: Int)?
+            var lastPeer: SimDuration?
+            for position in conversation.segments {
+                let segment = capture.segments[position]
+                let tcp = segment.packet.tcp
+                if segment.packet.ip.source == conversation.device.address {
+                    let key = SegmentKey(tcp, isn: conversation.deviceISN)
+                    counts[key, default: 0] += 1
+                    // Only a segment the device sent on a timer, after 50 ms without input from the peer.
+                    let timed = lastPeer.map { segment.time - $0 > .milliseconds(50) } ?? false
+                    last = timed ? (segment.time, key, counts[key]!) : nil
+                } else {
+                    if let cause = last, !tcp.flags.contains(.syn), segment.time - cause.time <= .milliseconds(1) {
+                        causes[position] = Cause(key: cause.key, occurrence: cause.occurrence, gap: segment.time - cause.time)
+                    }
+                    lastPeer = segment.time
+                    last = nil
+                }
+            }
+        }
+        return causes
+    }
+
+    /// When the model sent the `occurrence`-th segment with `key` to `conversation`'s peer, if it has.
+    func modelSent(_ key: SegmentKey, occurrence: Int, in conversation: Conversation) -> SimInstant? {
+        let isn = modelISN(of: conversation)
+        var seen = 0
+        for (time, packet) in modelSegments(of: conversation).lazy where SegmentKey(packet.tcp, isn: isn) == key {
+            seen += 1
+            if seen == occurrence { return modelTime(time) }
+        }
+        return nil
+    }
+
+    /// Plays `segment` `cause.gap` after the model sent the segment it answers; until `deadline`, waits for it.
+    func injectAfter(_ cause: Cause, _ segment: CapturedSegment, of conversation: Conversation, deadline: SimInstant) {
+        if let sent = modelSent(cause.key, occurrence: cause.occurrence, in: conversation) {
+            let at = sent + cause.gap
+            if at > network.now {
+                network.at(at) { [self] in inject(segment, of: conversation) }
+            } else {
+                inject(segment, of: conversation)
+            }
+        } else if network.now >= deadline {
+            inject(segment, of: conversation)
+        } else {
+            network.at(network.now + .microseconds(100)) { [self] in
+                injectAfter(cause, segment, of: conversation, deadline: deadline)
+            }
+        }
+    }
+}
