@@ -193,7 +193,7 @@ public enum Replay {
                 let ports = settings.app.isInferred ? Set(conversations.list.map(\.device.port)) : nil
                 return StateCheck(log: $0, model: engine.stateChanges, end: engine.endSeconds, ports: ports)
             },
-            inferences: (settings.app.isInferred ? engine.inference.notes : []) + notes)
+            inferences: (settings.app.isInferred ? engine.inference.notes : []) + engine.inferenceNotes + notes)
         if let index = rows.firstIndex(where: { $0.status != .injected && $0.status != .match }) {
             report.firstDivergence = explain(rows[index], row: index, capture: capture, conversations: conversations,
                                              settings: settings)

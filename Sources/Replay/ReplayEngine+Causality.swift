@@ -85,4 +85,26 @@ extension ReplayEngine {
             }
         }
     }
+
+    /// Peer segments the device log shows the stack processing later than the model would (its process did not
+    /// run for a few milliseconds): by capture position, when they reached the stack, and the log line.
+    static func processingTimes(_ capture: Capture, _ conversations: Conversations, _ log: DeviceLog?) -> [Int: (time: SimDuration, line: Int)] {
+        guard let processed = log?.facts.processed, !processed.isEmpty else { return [:] }
+        let start = Double(capture.epochSeconds) + Double(capture.startNanoseconds) / 1e9
+        var times: [Int: (time: SimDuration, line: Int)] = [:]
+        for entry in processed {
+            let time = SimDuration(nanoseconds: Int64(((entry.time - start) * 1e9).rounded()))
+            // The last segment from that peer port sent before the line, up to 50 ms before.
+            let candidates = conversations.list.filter { $0.device.port == entry.port && $0.peer.port == entry.remotePort }
+                .flatMap(\.segments).filter { position in
+                    let segment = capture.segments[position]
+                    return segment.packet.ip.source != conversations.device.address && segment.time <= time
+                        && time - segment.time <= .milliseconds(50)
+                }
+            if let position = candidates.max(), time - capture.segments[position].time > .milliseconds(1) {
+                times[position] = (time, entry.line)
+            }
+        }
+        return times
+    }
 }

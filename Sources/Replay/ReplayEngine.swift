@@ -141,6 +141,8 @@ final class ReplayEngine: @unchecked Sendable {
     private(set) var peers: [IPv4Address: Host] = [:]
     /// The device socket of each conversation, once the app has it (accepted or connecting).
     private var sockets: [Int: SocketID] = [:]
+    /// What the run found besides the app's inference (a segment the device processed late), for the report.
+    private(set) var inferenceNotes: [String] = []
     /// What the app did (for the report): `t=… FreeRTOS_send(#4, 6) …`.
     private(set) var appLog: [String] = []
     /// The device's state changes, with the socket's endpoints, on the capture's clock (for `--device-log`).
@@ -197,6 +199,7 @@ final class ReplayEngine: @unchecked Sendable {
     /// Schedules the app and the peers' segments, and runs to the end of the capture (plus the tolerance).
     func run() {
         let causes = Self.causes(capture, conversations)
+        let processing = Self.processingTimes(capture, conversations, settings.deviceLog)
         // The peers' segments first: an actions script runs the network as it goes.
         for conversation in conversations.list {
             for position in conversation.segments {
@@ -204,7 +207,11 @@ final class ReplayEngine: @unchecked Sendable {
                 guard segment.packet.ip.source == conversation.peer.address,
                     segment.packet.tcp.sourcePort == conversation.peer.port
                 else { continue }
-                let time = modelTime(segment.time)
+                var time = modelTime(segment.time)
+                if let late = processing[position] {
+                    time = modelTime(late.time)
+                    inferenceNotes.append("frame \(segment.frame) reached the stack \(milliseconds(late.time - segment.time)) ms after it arrived (device log line \(late.line))")
+                }
                 if let cause = causes[position] {
                     network.at(time) { [self] in injectAfter(cause, segment, of: conversation, deadline: time + Self.causalWait) }
                 } else {
