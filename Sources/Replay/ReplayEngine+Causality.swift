@@ -4,7 +4,7 @@ import TCPWire
 
 /// A peer segment that answered within 1 ms a segment the device sent on a timer (the Linux peer's ACK of a
 /// keep-alive probe, of a retransmission) is played once the model has sent that segment too, so an answer
-/// never overtakes what it answers when the two clocks differ by a millisecond or two; after `causalWait` it is
+/// never overtakes what it answers when the two clocks differ by a few milliseconds; after `Cause.wait` it is
 /// played anyway.
 extension ReplayEngine {
     /// A device segment as both sides can name it: flags, sequence number relative to the ISN, and length.
@@ -25,6 +25,9 @@ extension ReplayEngine {
         var key: SegmentKey
         var occurrence: Int
         var gap: SimDuration
+        /// How long to wait for the model's segment: 50 ms, or the 3 % a device clock may be off over the
+        /// timer's span (the time the device had no input before it sent the segment).
+        var wait: SimDuration
     }
 
     static let causalWait = SimDuration.milliseconds(50)
@@ -34,7 +37,7 @@ extension ReplayEngine {
         var causes: [Int: Cause] = [:]
         for conversation in conversations.list {
             var counts: [SegmentKey: Int] = [:]
-            var last: (time: SimDuration, key: SegmentKey, occurrence: Int)?
+            var last: (time: SimDuration, key: SegmentKey, occurrence: Int, idle: SimDuration)?
             var lastPeer: SimDuration?
             for position in conversation.segments {
                 let segment = capture.segments[position]
@@ -43,11 +46,12 @@ extension ReplayEngine {
                     let key = SegmentKey(tcp, isn: conversation.deviceISN)
                     counts[key, default: 0] += 1
                     // Only a segment the device sent on a timer, after 50 ms without input from the peer.
-                    let timed = lastPeer.map { segment.time - $0 > .milliseconds(50) } ?? false
-                    last = timed ? (segment.time, key, counts[key]!) : nil
+                    let idle = lastPeer.map { segment.time - $0 } ?? .zero
+                    last = idle > .milliseconds(50) ? (segment.time, key, counts[key]!, idle) : nil
                 } else {
                     if let cause = last, !tcp.flags.contains(.syn), segment.time - cause.time <= .milliseconds(1) {
-                        causes[position] = Cause(key: cause.key, occurrence: cause.occurrence, gap: segment.time - cause.time)
+                        let wait = max(causalWait, SimDuration(nanoseconds: cause.idle.nanoseconds * 3 / 100))
+                        causes[position] = Cause(key: cause.key, occurrence: cause.occurrence, gap: segment.time - cause.time, wait: wait)
                     }
                     lastPeer = segment.time
                     last = nil

@@ -213,7 +213,7 @@ final class ReplayEngine: @unchecked Sendable {
                     inferenceNotes.append("frame \(segment.frame) reached the stack \(milliseconds(late.time - segment.time)) ms after it arrived (device log line \(late.line))")
                 }
                 if let cause = causes[position] {
-                    network.at(time) { [self] in injectAfter(cause, segment, of: conversation, deadline: time + Self.causalWait) }
+                    network.at(time) { [self] in injectAfter(cause, segment, of: conversation, deadline: time + cause.wait) }
                 } else {
                     network.at(time) { [self] in inject(segment, of: conversation) }
                 }
