@@ -59,6 +59,14 @@ struct ReplayCommandTests {
                                 "--tolerance", "5ms", "--tick-length", "1.00135ms"])
         #expect(tuned.status == 0)
         #expect(tuned.output.hasSuffix("37/37 device segments match\n"))
+        // With the device's log, the late SYN is the log's, and the default flags match.
+        let logged = try tcpsim(["replay", "pcaps/S3b-stall-no-app-timeout.pcap", "--config", "Fixtures/configs/terminal-server.h",
+                                 "--device-log", "pcaps/logs/S3b.log"])
+        #expect(logged.status == 0, "\(logged.output)")
+        #expect(logged.output.contains("\n  port 3301 listens with FREERTOS_SO_REUSE_LISTEN_SOCKET (device log line 71: the listening socket itself took a connection)\n"))
+        #expect(logged.output.contains("\n  frame 30 reached the stack 3.8 ms after it arrived (device log line 122)\n"))
+        #expect(logged.output.contains("\n  clock: tick 1.0") && logged.output.contains("\n  driver: "))
+        #expect(logged.output.hasSuffix("37/37 device segments match\n"))
     }
 
     @Test func listShowsTheConnectionsAndTheDevice() throws {
@@ -135,6 +143,8 @@ struct ReplayCommandTests {
         (["replay", "README.md"], "README.md"),
         (["replay", "pcaps/S1-basic.pcap", "--tolerance", "fast"], "--tolerance expects a time such as 2ms, 500us or 0.1s, or a percentage such as 10%, found 'fast'"),
         (["replay", "pcaps/S1-basic.pcap", "--device", "device"], "--device expects IP or IP:PORT such as 192.0.2.2:3301, found 'device'"),
+        (["replay", "pcaps/S1-basic.pcap", "--tick-length", "3ms"], "--tick-length expects auto or a duration from 0.5ms to 2ms such as 1.00135ms, found '3ms'"),
+        (["replay", "pcaps/S1-basic.pcap", "--driver", "poll:0ms"], "--driver expects auto, immediate or poll:PERIOD with a period from 1ms to 100ms (such as poll:1ms), found 'poll:0ms'"),
         (["replay", "pcaps/S1-basic.pcap", "--filter", "tcp port"], "tcp port"),
         (["replay", "pcaps/S1-basic.pcap", "--device", "192.0.2.99"], "no TCP segment to or from the device 192.0.2.99"),
         (["convert", "pcaps/S3-stall.pcap"], "convert writes one device port per script, found 80, 3301; choose one with --filter 'tcp port N' or --device IP:PORT"),
