@@ -90,6 +90,21 @@ struct InferenceTests {
         #expect(reuse.passed, "\(reuse.text())")
     }
 
+    /// Captures recorded with `tcpsim run --pcap` from scripts with known apps: the app is inferred back.
+    @Test(arguments: [
+        ("backlog2", "port 8080 listens with backlog:2: frame 4 was accepted while 1 connection was open, frame 7 refused with RST while 2 were"),
+        ("silent-close", "connection #1 closed silently before frame 6: the device answered it with RST there"),
+    ])
+    func aScriptedAppIsInferredBackFromItsCapture(script: String, inference: String) throws {
+        let pcap = FileManager.default.temporaryDirectory.appendingPathComponent("tcpsim-\(script)-\(UUID().uuidString).pcap").path
+        defer { try? FileManager.default.removeItem(atPath: pcap) }
+        let run = try ReplayCommandTests().tcpsim(["run", "Fixtures/replay/\(script).pkt", "--pcap", pcap])
+        #expect(run.status == 0, "\(run.output)\(run.error)")
+        let report = try Self.replay(pcap)
+        #expect(report.inferences.contains(inference), "\(report.inferences)")
+        #expect(report.passed, "\(report.text())")
+    }
+
     /// Runs `tcpsim stall --variant VARIANT --pcap` and returns the capture's path.
     static func record(_ variant: String) throws -> String {
         let pcap = FileManager.default.temporaryDirectory.appendingPathComponent("tcpsim-stall-\(variant)-\(UUID().uuidString).pcap").path
