@@ -72,9 +72,8 @@ struct AppInference {
     /// (the socket was freed silently before the peer's segment that got the RST).
     private mutating func inferCloses(capture: Capture, conversations: Conversations, log: DeviceLog?) {
         var closed: Set<Int> = []
-        let start = Double(capture.epochSeconds) + Double(capture.startNanoseconds) / 1e9
         for close in log?.facts.closes ?? [] {
-            guard let time = close.time.map({ SimDuration(nanoseconds: Int64((($0 - start) * 1e9).rounded())) }),
+            guard let time = close.time.flatMap(capture.offset(ofWallClock:)),
                 let conversation = conversations.list.last(where: {
                     $0.device.port == close.port && $0.peer.port == close.remotePort && $0.firstTime <= time
                 })

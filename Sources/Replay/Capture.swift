@@ -28,6 +28,14 @@ public struct Capture: Sendable {
     /// TCP/IPv4 frames that do not parse (truncated by the snapshot length, bad header lengths).
     public var skippedMalformed = 0
 
+    /// The capture time of a wall-clock second (a device log's time stamp); nil when it is not a number or
+    /// more than 10^6 s away from the capture's first frame (a log of another run, or a damaged line).
+    public func offset(ofWallClock seconds: Double) -> SimDuration? {
+        let delta = seconds - (Double(epochSeconds) + Double(startNanoseconds) / 1e9)
+        guard delta.isFinite, abs(delta) < 1e6 else { return nil }
+        return SimDuration(nanoseconds: Int64((delta * 1e9).rounded()))
+    }
+
     /// Reads `path`; `filter` is a BPF expression compiled by libpcap (e.g. `tcp port 3301`).
     ///
     /// Checksums are not verified: captures taken on the sending host carry partial checksums when the

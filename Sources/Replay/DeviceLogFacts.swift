@@ -39,7 +39,7 @@ public struct DeviceLogFacts: Sendable {
     mutating func readClock(_ line: Substring) {
         let words = line.prefix(64).split(separator: " ", maxSplits: 2)
         guard words.count >= 2, words[1].hasPrefix("tick="), let time = Double(words[0]),
-            let tick = Int64(words[1].dropFirst(5))
+            let tick = Int64(words[1].dropFirst(5)), (0..<(1 << 40)).contains(tick)
         else { return }
         clock.append((time, tick))
     }

@@ -53,9 +53,8 @@ struct Calibration {
 
     /// The clock the log's `EPOCH tick=N` stamps give, and how many stamps there were.
     static func logClock(_ log: DeviceLog, _ capture: Capture) -> (clock: CaptureClock, stamps: Int)? {
-        let start = Double(capture.epochSeconds) + Double(capture.startNanoseconds) / 1e9
-        let observations = log.facts.clock.map {
-            TickEstimator.Observation(capture: SimDuration(nanoseconds: Int64((($0.time - start) * 1e9).rounded())), tick: $0.tick)
+        let observations = log.facts.clock.compactMap { stamp in
+            capture.offset(ofWallClock: stamp.time).map { TickEstimator.Observation(capture: $0, tick: stamp.tick) }
         }
         guard observations.count >= 2, let estimate = TickEstimator.clock(from: observations) else { return nil }
         return (estimate.clock, observations.count)

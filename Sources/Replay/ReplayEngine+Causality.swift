@@ -26,7 +26,7 @@ extension ReplayEngine {
         var occurrence: Int
         var gap: SimDuration
         /// How long to wait for the model's segment: 50 ms, or the 3 % a device clock may be off over the
-        /// timer's span (the time the device had no input before it sent the segment).
+        /// timer's span (the time the device had no input before it sent the segment), at most 1 s.
         var wait: SimDuration
     }
 
@@ -50,7 +50,7 @@ extension ReplayEngine {
                     last = idle > .milliseconds(50) ? (segment.time, key, counts[key]!, idle) : nil
                 } else {
                     if let cause = last, !tcp.flags.contains(.syn), segment.time - cause.time <= .milliseconds(1) {
-                        let wait = max(causalWait, SimDuration(nanoseconds: cause.idle.nanoseconds * 3 / 100))
+                        let wait = min(.seconds(1), max(causalWait, SimDuration(nanoseconds: cause.idle.nanoseconds * 3 / 100)))
                         causes[position] = Cause(key: cause.key, occurrence: cause.occurrence, gap: segment.time - cause.time, wait: wait)
                     }
                     lastPeer = segment.time
@@ -94,10 +94,9 @@ extension ReplayEngine {
     /// run for a few milliseconds): by capture position, when they reached the stack, and the log line.
     static func processingTimes(_ capture: Capture, _ conversations: Conversations, _ log: DeviceLog?) -> [Int: (time: SimDuration, line: Int)] {
         guard let processed = log?.facts.processed, !processed.isEmpty else { return [:] }
-        let start = Double(capture.epochSeconds) + Double(capture.startNanoseconds) / 1e9
         var times: [Int: (time: SimDuration, line: Int)] = [:]
         for entry in processed {
-            let time = SimDuration(nanoseconds: Int64(((entry.time - start) * 1e9).rounded()))
+            guard let time = capture.offset(ofWallClock: entry.time) else { continue }
             // The last segment from that peer port sent before the line, up to 50 ms before.
             let candidates = conversations.list.filter { $0.device.port == entry.port && $0.peer.port == entry.remotePort }
                 .flatMap(\.segments).filter { position in

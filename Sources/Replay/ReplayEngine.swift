@@ -154,8 +154,7 @@ final class ReplayEngine: @unchecked Sendable {
     private var reuseSockets: [SocketID: UInt16] = [:]
     let clock: CaptureClock
 
-    init(capture: Capture, conversations: Conversations, settings: ReplaySettings, stages: [LinkStage] = [],
-         inference: AppInference? = nil) {
+    init(capture: Capture, conversations: Conversations, settings: ReplaySettings, stages: [LinkStage] = []) {
         self.capture = capture
         self.conversations = conversations
         self.settings = settings
@@ -172,7 +171,8 @@ final class ReplayEngine: @unchecked Sendable {
             network.connect(peer, device, delay: .zero, stages: stages + driver)
             peers[conversation.peer.address] = peer
         }
-        self.inference = inference ?? AppInference(capture: capture, conversations: conversations, settings: settings)
+        // Built per run: when frames reach the stack depends on the run's clock and driver.
+        inference = AppInference(capture: capture, conversations: conversations, settings: settings)
         if settings.deviceLog != nil {
             network.onTrace = { [unowned self] event in
                 if case .transition(_, let host, let transition) = event, host == device.name { recordStateChange(transition) }
